@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/geo"
+	"github.com/oas-atalaya/atalaya/internal/ingest"
+)
+
+func runDemo(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "demo", "")
+	db := fs.String("db", "sqlite:atalaya.db", "database URL (kept and reused between runs)")
+	addr := fs.String("addr", "localhost:8080", "address to serve on")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := OpenStore(ctx, *db, env.Now)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := loadDemo(ctx, env, s); err != nil {
+		return err
+	}
+	return serve(ctx, env, s, *addr, true)
+}
+
+// loadDemo loads the Mexico demo on first start and does nothing when it is
+// already loaded.
+func loadDemo(ctx context.Context, env *Env, s atalaya.Store) error {
+	batches, err := s.Batches(ctx, atalaya.BatchFilter{Source: "mx-sesnsp", Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(batches) > 0 {
+		fmt.Fprintf(env.Stdout, "demo data already loaded (batch %d); reusing the database\n", batches[0].ID)
+		return nil
+	}
+	fmt.Fprintln(env.Stdout, "first start: loading the Mexico demo (SESNSP victims 2015–2025, CONAPO population, INEGI state boundaries)")
+	if err := initReference(ctx, env, s); err != nil {
+		return err
+	}
+	feats, err := geo.ReadFeatureCollection(mustOpen("mexico/mexico_states.geojson"), 64<<20)
+	if err != nil {
+		return err
+	}
+	n, err := ingest.ImportAreas(ctx, s, feats, ingest.AreaImport{
+		CodeProperty: "CVE_ENT", NameProperty: "NOMGEO", Parent: "MEX", Level: 1, KeepBoundary: true,
+		Source: "INEGI, Marco Geoestadístico (áreas geoestadísticas estatales), simplificado y reproyectado a WGS84",
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Mexico: %d states with INEGI boundaries\n", n)
+	for _, step := range []struct{ profile, file string }{
+		{"population", "mexico/population_state_year_sex.csv"},
+		{"sesnsp-victims", "mexico/sesnsp_victims_state_month_selected_nonzero.csv"},
+	} {
+		p, err := ingest.LoadProfile(step.profile)
+		if err != nil {
+			return err
+		}
+		f, err := embedded(step.file)
+		if err != nil {
+			return err
+		}
+		bar := newProgressBar(env.Stderr, env.IsTerminal, "load "+step.profile, env.Now)
+		in := &ingest.Ingester{Store: s, Now: env.Now, Logger: env.Logger, Progress: bar.update}
+		b, err := in.Ingest(ctx, p, []ingest.File{f}, ingest.Options{Submitter: "demo"})
+		bar.finish()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s: read %s = accepted %s + rejected %s + duplicates %s\n", step.file, group(b.Read), group(b.Accepted), group(b.Rejected), group(b.Duplicates))
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+// Package cube keeps the aggregate counts of a node: by period × area (every
+// level) × ICCS (every level) × sex × age band × weapon × context × source
+// type × counting unit × status. Ingest adds each batch's delta in the same
+// transaction as its records; Rebuild recomputes the whole cube from the
+// stored records and observations and must give exactly the same cells.
+package cube
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/oas-atalaya/atalaya"
+)
+
+// Accumulator sums counts at the finest level (the record's own area and
+// ICCS code); Cells expands them to every level at the end, so the per-row
+// cost is one map update.
+type Accumulator struct {
+	leaf map[atalaya.CubeKey]int64
+}
+
+// New returns an empty accumulator.
+func New() *Accumulator { return &Accumulator{leaf: make(map[atalaya.CubeKey]int64)} }
+
+// AddRecord counts one record.
+func (a *Accumulator) AddRecord(r *atalaya.Record, st atalaya.SourceType) {
+	if r.ICCS == "" || !r.Unit.Countable() {
+		return
+	}
+	a.leaf[atalaya.CubeKey{
+		Period: r.Period, Area: r.Area, ICCS: r.ICCS, Sex: r.Sex, AgeBand: r.AgeBand,
+		Weapon: r.Weapon, Context: r.Context, SourceType: st, Unit: r.Unit, Status: r.Status,
+	}]++
+}
+
+// AddObservation counts an observation's value when it is a count with an
+// ICCS code; rates and unclassified values do not enter the cube.
+func (a *Accumulator) AddObservation(o *atalaya.Observation, st atalaya.SourceType) {
+	if o.ICCS == "" || !o.Unit.Countable() || o.Value == 0 {
+		return
+	}
+	a.leaf[atalaya.CubeKey{
+		Period: o.Period, Area: o.Area, ICCS: o.ICCS, Sex: o.Sex, AgeBand: o.AgeBand,
+		Weapon: o.Weapon, Context: o.Context, SourceType: st, Unit: o.Unit, Status: o.Status,
+	}] += int64(o.Value)
+}
+
+// Len is the number of distinct finest-level cells so far.
+func (a *Accumulator) Len() int { return len(a.leaf) }
+
+// Lineage returns an area's code followed by its ancestors' codes, up to the
+// country.
+type Lineage func(area string) []string
+
+// Cells expands the finest-level counts to every area level and every ICCS
+// level and returns them sorted by key.
+func (a *Accumulator) Cells(lineage Lineage) []atalaya.CubeCell {
+	all := make(map[atalaya.CubeKey]int64, len(a.leaf)*8)
+	for k, n := range a.leaf {
+		for _, area := range lineage(k.Area) {
+			for _, code := range atalaya.ICCSLineage(k.ICCS) {
+				kk := k
+				kk.Area, kk.ICCS = area, code
+				all[kk] += n
+			}
+		}
+	}
+	cells := make([]atalaya.CubeCell, 0, len(all))
+	for k, n := range all {
+		cells = append(cells, atalaya.CubeCell{CubeKey: k, Count: n})
+	}
+	Sort(cells)
+	return cells
+}
+
+// Sort orders cells by their key, field by field.
+func Sort(cells []atalaya.CubeCell) {
+	sort.Slice(cells, func(i, j int) bool { return Less(cells[i].CubeKey, cells[j].CubeKey) })
+}
+
+// Less orders cube keys field by field.
+func Less(a, b atalaya.CubeKey) bool {
+	fa := [...]string{a.Period, a.Area, a.ICCS, a.Sex, a.AgeBand, a.Weapon, a.Context, string(a.SourceType), string(a.Unit), string(a.Status)}
+	fb := [...]string{b.Period, b.Area, b.ICCS, b.Sex, b.AgeBand, b.Weapon, b.Context, string(b.SourceType), string(b.Unit), string(b.Status)}
+	for i := range fa {
+		if fa[i] != fb[i] {
+			return fa[i] < fb[i]
+		}
+	}
+	return false
+}
+
+// MaxAgeBands bounds the number of distinct age bands in the cube.
+const MaxAgeBands = 24
+
+// Check verifies that every dimension of the cells takes values from a
+// closed list, so the cube's size is bounded by the product of the list
+// sizes and cannot explode combinatorially: sex, weapon, context, source
+// type, unit and status are closed code lists; ICCS codes must be
+// well-formed; age bands must parse and be few; periods must be months,
+// quarters or years.
+func Check(cells []atalaya.CubeCell) error {
+	bands := map[string]bool{}
+	for _, c := range cells {
+		k := c.CubeKey
+		switch {
+		case !atalaya.ValidSex(k.Sex):
+			return fmt.Errorf("cube: sex %q is not a code", k.Sex)
+		case !atalaya.ValidWeapon(k.Weapon):
+			return fmt.Errorf("cube: weapon %q is not a code", k.Weapon)
+		case !atalaya.ValidContext(k.Context):
+			return fmt.Errorf("cube: context %q is not a code", k.Context)
+		case !k.SourceType.Valid():
+			return fmt.Errorf("cube: source type %q is not a code", k.SourceType)
+		case !k.Unit.Countable():
+			return fmt.Errorf("cube: unit %q cannot be counted", k.Unit)
+		case !k.Status.Valid():
+			return fmt.Errorf("cube: status %q is not a code", k.Status)
+		case atalaya.ICCSLevel(k.ICCS) == 0:
+			return fmt.Errorf("cube: %q is not an ICCS code", k.ICCS)
+		case !atalaya.ValidAgeBand(k.AgeBand):
+			return fmt.Errorf("cube: age band %q is not a band", k.AgeBand)
+		case len(k.Period) != 4 && len(k.Period) != 7:
+			return fmt.Errorf("cube: period %q is not YYYY, YYYY-MM or YYYY-Qn", k.Period)
+		}
+		bands[k.AgeBand] = true
+		if len(bands) > MaxAgeBands {
+			return fmt.Errorf("cube: more than %d age bands; declare fewer bands in the profiles", MaxAgeBands)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package ingest
+
+import (
+	"context"
+	"time"
+
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/cube"
+	"github.com/oas-atalaya/atalaya/internal/geo"
+)
+
+// prepare loads what the profile needs from the store: the source, the
+// mapping version, the ICCS codes, the area list and, for coordinates, the
+// point index.
+func (in *Ingester) prepare(ctx context.Context, p *Profile, now time.Time) (*run, error) {
+	r := &run{p: p, acc: cube.New()}
+	c := &r.conv
+	c.p = p
+	c.num = newNumberParser(p.File.Decimal, p.File.Thousands)
+	c.dates = newDateParser(p.Period.DateFormat, p.Period.NotBefore, now)
+	c.status = atalaya.Status(p.Status)
+	c.unit = atalaya.CountingUnit(p.Unit)
+	for _, b := range p.Age.Bands {
+		lo, hi, _ := atalaya.ParseAgeBand(b)
+		c.ageBands = append(c.ageBands, [2]int{lo, hi})
+	}
+
+	if p.Kind != KindPopulation {
+		if existing, err := in.Store.Source(ctx, p.Source.ID); err == nil {
+			r.st = existing.Type
+		} else if atalaya.ErrorCode(err) == atalaya.ENOTFOUND {
+			if err := in.Store.PutSource(ctx, p.Source); err != nil {
+				return nil, err
+			}
+			r.st = p.Source.Type
+		} else {
+			return nil, err
+		}
+	}
+
+	if cl := p.Offence.CodeList; cl != "" {
+		cats, err := in.Store.ICCS(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(cats) == 0 {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "the node has no ICCS classification; run atalaya init first")
+		}
+		c.iccs = make(map[string]bool, len(cats))
+		for _, cat := range cats {
+			c.iccs[cat.Code] = true
+		}
+		if cl != "iccs" {
+			m, err := in.Store.Mapping(ctx, cl, p.Offence.Version)
+			if atalaya.ErrorCode(err) == atalaya.ENOTFOUND {
+				return nil, atalaya.Errorf(atalaya.EINVALID, "profile %s classifies offences with code list %q, which has no mapping to ICCS on this node; import one with atalaya mapping import", p.Name, cl)
+			} else if err != nil {
+				return nil, err
+			}
+			c.mapping, c.version = m.Index(), m.Version
+		}
+	}
+
+	areas, err := in.Store.Areas(ctx, atalaya.AreaFilter{})
+	if err != nil {
+		return nil, err
+	}
+	if len(areas) == 0 {
+		return nil, atalaya.Errorf(atalaya.EINVALID, "the node has no areas; import boundaries first (atalaya areas import)")
+	}
+	c.areas = make(map[string]bool, len(areas))
+	for _, a := range areas {
+		c.areas[a.Code] = true
+	}
+	r.lineage = cube.LineageFromAreas(areas)
+
+	if p.Area.Lat != "" {
+		if in.Placer != nil {
+			c.placer = in.Placer
+		} else {
+			pl, err := BuildPlacer(ctx, in.Store, areas, p.Area.Within, p.Source.Country, p.Area.Level)
+			if err != nil {
+				return nil, err
+			}
+			if pl != nil {
+				c.placer = pl
+			}
+		}
+	}
+	return r, nil
+}
+
+// pointIndex adapts *geo.Index to Placer.
+type pointIndex struct{ ix *geo.Index }
+
+func (p pointIndex) Place(lat, lon, tol float64) (string, float64, atalaya.Placement, bool) {
+	return p.ix.Place(geo.Point{Lon: lon, Lat: lat}, tol)
+}
+
+// BuildPlacer builds the point index over the areas that descend from
+// within (or the country, when within is empty) at the given level, or at
+// the finest level that has boundaries when level is 0. It returns nil when
+// no area has a boundary.
+func BuildPlacer(ctx context.Context, s atalaya.Store, areas []atalaya.Area, within, country string, level int) (Placer, error) {
+	if within == "" {
+		within = country
+	}
+	lineage := cube.LineageFromAreas(areas)
+	under := func(code string) bool {
+		if within == "" {
+			return true
+		}
+		for _, a := range lineage(code) {
+			if a == within {
+				return true
+			}
+		}
+		return false
+	}
+	var shapes []geo.Shape
+	levels := map[int][]geo.Shape{}
+	maxLevel := -1
+	err := s.Boundaries(ctx, atalaya.AreaCountry(within), func(a atalaya.Area) error {
+		if !under(a.Code) || (level > 0 && a.Level != level) {
+			return nil
+		}
+		g, err := geo.ParseGeometry(a.Boundary)
+		if err != nil {
+			return atalaya.Errorf(atalaya.EINVALID, "boundary of %s: %v", a.Code, err)
+		}
+		levels[a.Level] = append(levels[a.Level], geo.Shape{Code: a.Code, Geometry: g})
+		if a.Level > maxLevel {
+			maxLevel = a.Level
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if maxLevel < 0 {
+		return nil, nil
+	}
+	shapes = levels[maxLevel]
+	return pointIndex{geo.NewIndex(shapes)}, nil
+}

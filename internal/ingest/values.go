@@ -1,0 +1,182 @@
+package ingest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// numberParser parses numbers written with the profile's decimal and
+// thousands separators: "1.234,5" with decimal "," and thousands ".".
+type numberParser struct {
+	decimal   byte
+	thousands string
+}
+
+func newNumberParser(decimal, thousands string) numberParser {
+	np := numberParser{decimal: '.', thousands: thousands}
+	if decimal == "," {
+		np.decimal = ','
+	}
+	return np
+}
+
+func (np numberParser) parse(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, fmt.Errorf("is empty")
+	}
+	if np.thousands != "" {
+		s = strings.ReplaceAll(s, np.thousands, "")
+	}
+	if np.decimal == ',' {
+		if strings.Contains(s, ".") && np.thousands == "" {
+			return 0, fmt.Errorf("is not a number with a decimal comma")
+		}
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	s = strings.ReplaceAll(s, "\u00a0", "")
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("is not a number")
+	}
+	if v != v || v > 1e15 || v < -1e15 {
+		return 0, fmt.Errorf("is out of range")
+	}
+	return v, nil
+}
+
+// dateLayout converts a profile's date format (YYYY, MM, DD, M, D, hh, HH,
+// mm, ss, AM) to a Go time layout.
+func dateLayout(format string) string {
+	r := strings.NewReplacer(
+		"YYYY", "2006", "YY", "06", "MM", "01", "DD", "02",
+		"HH", "15", "hh", "03", "mm", "04", "ss", "05", "AM", "PM", "am", "pm",
+		"M", "1", "D", "2",
+	)
+	return r.Replace(format)
+}
+
+// dateParser parses dates in the profile's format and checks their range.
+type dateParser struct {
+	format  string
+	layouts []string
+	min     time.Time
+	max     time.Time
+}
+
+func newDateParser(format, notBefore string, now time.Time) dateParser {
+	dp := dateParser{format: format, max: now.Add(36 * time.Hour)}
+	dp.layouts = []string{dateLayout(format)}
+	// Spreadsheets render dates as ISO whatever the source wrote; accept
+	// ISO too so that an XLSX version of a CSV export reads the same.
+	if format != "YYYY-MM-DD" {
+		dp.layouts = append(dp.layouts, "2006-01-02", "2006-01-02T15:04:05")
+	}
+	dp.min = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	if t, err := time.Parse("2006-01-02", notBefore); err == nil {
+		dp.min = t
+	}
+	return dp
+}
+
+func (dp dateParser) parse(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, fmt.Errorf("is empty")
+	}
+	var t time.Time
+	var err error
+	for _, l := range dp.layouts {
+		if t, err = time.Parse(l, s); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("is not a date in the format %s", dp.format)
+	}
+	if t.Before(dp.min) {
+		return time.Time{}, fmt.Errorf("is before %s", dp.min.Format("2006-01-02"))
+	}
+	if t.After(dp.max) {
+		return time.Time{}, fmt.Errorf("is in the future")
+	}
+	return t, nil
+}
+
+var monthNames = map[string]int{}
+
+func init() {
+	lists := [][]string{
+		{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"},
+		{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+		{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
+		{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+	}
+	for _, l := range lists {
+		for i, n := range l {
+			monthNames[n] = i + 1
+			monthNames[n[:3]] = i + 1
+		}
+	}
+	monthNames["setiembre"] = 9
+}
+
+// parseMonth reads 1–12, 01–12 or a month name in es/en/pt/fr.
+func parseMonth(s string) (int, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 1 || n > 12 {
+			return 0, fmt.Errorf("is not a month 1–12")
+		}
+		return n, nil
+	}
+	if n, ok := monthNames[s]; ok {
+		return n, nil
+	}
+	return 0, fmt.Errorf("is not a month (1–12 or a month name)")
+}
+
+// parseYear reads a year between 1900 and 2200.
+func parseYear(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		// Spreadsheets write years as 2015.0.
+		f, ferr := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if ferr != nil || f != float64(int(f)) {
+			return 0, fmt.Errorf("is not a year")
+		}
+		n = int(f)
+	}
+	if n < 1900 || n > 2200 {
+		return 0, fmt.Errorf("is not a year between 1900 and 2200")
+	}
+	return n, nil
+}
+
+// parsePeriod reads YYYY, YYYY-MM or YYYY-Qn (also YYYY-Mmm as SDMX writes
+// monthly periods: 2020-M01).
+func parsePeriod(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) >= 4 {
+		if _, err := parseYear(s[:4]); err != nil {
+			return "", fmt.Errorf("is not a period (YYYY, YYYY-MM or YYYY-Qn)")
+		}
+	}
+	switch {
+	case len(s) == 4:
+		return s, nil
+	case len(s) == 7 && s[4] == '-' && (s[5] == 'Q' || s[5] == 'q') && s[6] >= '1' && s[6] <= '4':
+		return s[:5] + "Q" + s[6:], nil
+	case len(s) == 7 && s[4] == '-':
+		if m, err := strconv.Atoi(s[5:]); err == nil && m >= 1 && m <= 12 {
+			return s, nil
+		}
+	case len(s) == 8 && s[4] == '-' && s[5] == 'M':
+		if m, err := strconv.Atoi(s[6:]); err == nil && m >= 1 && m <= 12 {
+			return s[:5] + s[6:], nil
+		}
+	}
+	return "", fmt.Errorf("is not a period (YYYY, YYYY-MM or YYYY-Qn)")
+}

@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/oas-atalaya/atalaya"
+)
+
+// PutICCS inserts or replaces ICCS categories in one transaction. EINVALID
+// if a code is not an ICCS code, or its level or parent do not follow from
+// the code, or it has no name.
+func (db *DB) PutICCS(ctx context.Context, cats []atalaya.ICCSCategory) error {
+	if len(cats) == 0 {
+		return nil
+	}
+	for _, c := range cats {
+		if err := checkICCSCategory(c); err != nil {
+			return err
+		}
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO iccs (code, level, parent, name, verification)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (code) DO UPDATE SET level = excluded.level, parent = excluded.parent,
+			name = excluded.name, verification = excluded.verification`)
+	if err != nil {
+		return internal("prepare ICCS upsert", err)
+	}
+	for _, c := range cats {
+		if _, err := stmt.ExecContext(ctx, c.Code, c.Level, c.Parent, c.Name, c.Verification); err != nil {
+			return internal("upsert ICCS category", err)
+		}
+	}
+	return internal("commit ICCS", tx.Commit())
+}
+
+// checkICCSCategory returns EINVALID if c is not a well-formed category.
+func checkICCSCategory(c atalaya.ICCSCategory) error {
+	switch lvl := atalaya.ICCSLevel(c.Code); {
+	case lvl == 0:
+		return atalaya.Errorf(atalaya.EINVALID, "ICCS code %q must be 2, 4, 5 or 6 digits", c.Code)
+	case c.Level != lvl:
+		return atalaya.Errorf(atalaya.EINVALID, "ICCS %s: level %d should be %d", c.Code, c.Level, lvl)
+	case c.Parent != atalaya.ICCSParent(c.Code):
+		return atalaya.Errorf(atalaya.EINVALID, "ICCS %s: parent %q should be %q", c.Code, c.Parent, atalaya.ICCSParent(c.Code))
+	case c.Name == "":
+		return atalaya.Errorf(atalaya.EINVALID, "ICCS %s has no name", c.Code)
+	}
+	return nil
+}
+
+// ICCS returns the whole classification ordered by code.
+func (db *DB) ICCS(ctx context.Context) ([]atalaya.ICCSCategory, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT code, level, parent, name, verification FROM iccs ORDER BY code`)
+	if err != nil {
+		return nil, internal("list ICCS", err)
+	}
+	defer rows.Close()
+	var out []atalaya.ICCSCategory
+	for rows.Next() {
+		var c atalaya.ICCSCategory
+		if err := rows.Scan(&c.Code, &c.Level, &c.Parent, &c.Name, &c.Verification); err != nil {
+			return nil, internal("list ICCS", err)
+		}
+		out = append(out, c)
+	}
+	return out, internal("list ICCS", rows.Err())
+}

@@ -1,0 +1,248 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/oas-atalaya/atalaya"
+)
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.Store.Sources(r.Context()); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "backend": s.Store.Backend()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "backend": s.Store.Backend(), "time": s.Now().UTC()})
+}
+
+func (s *Server) handleAreas(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := atalaya.AreaFilter{Country: q.Get("country"), Parent: q.Get("parent"), Search: q.Get("q")}
+	if l := q.Get("level"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 0 {
+			s.error(w, r, atalaya.Errorf(atalaya.EINVALID, "level %q must be a whole number ≥ 0", l))
+			return
+		}
+		f.Level = &n
+	}
+	areas, err := s.Store.Areas(r.Context(), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"areas": nonNil(areas)})
+}
+
+func (s *Server) handleArea(w http.ResponseWriter, r *http.Request) {
+	a, err := s.Store.Area(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := map[string]any{"area": a}
+	if a.Boundary != nil && r.URL.Query().Get("boundary") == "1" {
+		out["boundary"] = json.RawMessage(a.Boundary)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleICCS(w http.ResponseWriter, r *http.Request) {
+	cats, err := s.Store.ICCS(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"classification": "ICCS v1.0", "categories": nonNil(cats)})
+}
+
+func (s *Server) handleCodeLists(w http.ResponseWriter, r *http.Request) {
+	cls, err := s.Store.CodeLists(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"code_lists": nonNil(cls)})
+}
+
+func (s *Server) handleMapping(w http.ResponseWriter, r *http.Request) {
+	v := 0
+	if q := r.URL.Query().Get("version"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 {
+			s.error(w, r, atalaya.Errorf(atalaya.EINVALID, "version %q must be a number ≥ 1", q))
+			return
+		}
+		v = n
+	}
+	m, err := s.Store.Mapping(r.Context(), r.PathValue("id"), v)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) {
+	srcs, err := s.Store.Sources(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sources": nonNil(srcs)})
+}
+
+func (s *Server) handlePopulations(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := atalaya.PopulationFilter{Areas: splitList(q.Get("area")), Sex: q.Get("sex"), AgeBand: q.Get("age")}
+	var err error
+	if f.YearFrom, err = optInt(q.Get("from")); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if f.YearTo, err = optInt(q.Get("to")); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	pops, err := s.Store.Populations(r.Context(), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"populations": nonNil(pops)})
+}
+
+// handleCube returns counts from the cube. Counts are not yet subject to
+// disclosure control (the indicators issue adds it); every cell states its
+// status.
+func (s *Server) handleCube(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := atalaya.CubeFilter{Areas: splitList(q.Get("area")), ICCS: splitList(q.Get("iccs")), PeriodFrom: q.Get("from"),
+		PeriodTo: q.Get("to"), SourceType: atalaya.SourceType(q.Get("source_type")), Unit: atalaya.CountingUnit(q.Get("unit"))}
+	if len(f.Areas) == 0 || len(f.ICCS) == 0 {
+		s.error(w, r, atalaya.Errorf(atalaya.EINVALID, "give area=CODE[,CODE…] and iccs=CODE[,CODE…], e.g. /api/v1/cube?area=MEX&iccs=0101&from=2024-01&to=2024-12"))
+		return
+	}
+	cells, err := s.Store.Cube(r.Context(), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cells": nonNil(cells)})
+}
+
+func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) {
+	bs, err := s.Store.Batches(r.Context(), atalaya.BatchFilter{Source: r.URL.Query().Get("source"), Limit: 200})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"batches": nonNil(bs)})
+}
+
+func (s *Server) batchID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, atalaya.Errorf(atalaya.EINVALID, "batch id %q is not a number", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
+	id, err := s.batchID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	b, err := s.Store.Batch(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"batch": b, "balanced": b.Balanced()})
+}
+
+// handleRejections lists a batch's rejected rows as JSON, or as CSV with
+// ?format=csv.
+func (s *Server) handleRejections(w http.ResponseWriter, r *http.Request) {
+	id, err := s.batchID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if _, err := s.Store.Batch(r.Context(), id); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", "attachment; filename=\"batch-"+strconv.FormatInt(id, 10)+"-rejected.csv\"")
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"batch", "file", "row", "column", "value", "reason"})
+		s.Store.Rejections(r.Context(), id, func(x atalaya.Rejection) error {
+			return cw.Write([]string{strconv.FormatInt(x.Batch, 10), x.File, strconv.FormatInt(x.Row, 10), x.Column, CSVSafe(x.Value), x.Reason})
+		})
+		cw.Flush()
+		return
+	}
+	var out []atalaya.Rejection
+	err = s.Store.Rejections(r.Context(), id, func(x atalaya.Rejection) error {
+		if len(out) < 10000 {
+			out = append(out, x)
+		}
+		return nil
+	})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rejections": nonNil(out)})
+}
+
+// CSVSafe defuses spreadsheet formula injection in a CSV cell.
+func CSVSafe(v string) string {
+	if v == "" {
+		return v
+	}
+	switch c := v[0]; {
+	case c == '=' || c == '+' || c == '@' || c == '\t' || c == '\r':
+		return "'" + v
+	case c == '-' && (len(v) == 1 || !(v[1] >= '0' && v[1] <= '9' || v[1] == '.')):
+		return "'" + v
+	}
+	return v
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func optInt(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, atalaya.Errorf(atalaya.EINVALID, "%q is not a whole number", s)
+	}
+	return n, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

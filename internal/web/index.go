@@ -1,0 +1,67 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/data"
+)
+
+var indexTmpl = template.Must(template.New("index").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Atalaya — {{.Node}}</title></head>
+<body>
+<h1>Atalaya — {{.Node}}</h1>
+<p>Observatory of crime and violence. This node holds {{.Areas}} areas, {{.Sources}} sources and {{.Batches}} ingest batches
+on the <strong>{{.Backend}}</strong> backend. Figures are <strong>preliminary</strong> until an approver publishes them.</p>
+<h2>Sources</h2>
+<table><thead><tr><th scope="col">Source</th><th scope="col">Agency</th><th scope="col">Type</th></tr></thead><tbody>
+{{range .SourceList}}<tr><td>{{.ID}}</td><td>{{.Agency}}</td><td>{{.Type}}</td></tr>{{end}}
+</tbody></table>
+<h2>Latest batches</h2>
+<table><thead><tr><th scope="col">Batch</th><th scope="col">Profile</th><th scope="col">Read</th><th scope="col">Accepted</th><th scope="col">Rejected</th><th scope="col">Duplicates</th></tr></thead><tbody>
+{{range .BatchList}}<tr><td>{{.ID}}</td><td>{{.Profile}}</td><td>{{.Read}}</td><td>{{.Accepted}}</td><td>{{.Rejected}}</td><td>{{.Duplicates}}</td></tr>{{end}}
+</tbody></table>
+<h2>API</h2>
+<ul>
+<li><a href="/api/v1/health">/api/v1/health</a></li>
+<li><a href="/api/v1/areas?country=MEX">/api/v1/areas?country=MEX</a> — areas (<code>?country=</code>, <code>?parent=</code>, <code>?level=</code>, <code>?q=</code>)</li>
+<li><a href="/api/v1/iccs">/api/v1/iccs</a> — the ICCS v1.0 classification</li>
+<li><a href="/api/v1/codelists">/api/v1/codelists</a> and <a href="/api/v1/codelists/mx-sesnsp-victimas/mapping">/api/v1/codelists/{id}/mapping</a> — national code lists and their versioned mappings to ICCS</li>
+<li><a href="/api/v1/sources">/api/v1/sources</a></li>
+<li><a href="/api/v1/populations?area=MEX&amp;from=2015&amp;to=2025">/api/v1/populations?area=MEX</a></li>
+<li><a href="/api/v1/cube?area=MEX,MEX-08&amp;iccs=0101&amp;from=2024-01&amp;to=2024-12">/api/v1/cube?area=MEX,MEX-08&amp;iccs=0101&amp;from=2024-01&amp;to=2024-12</a> — counts by month, area, ICCS, sex, age band, weapon, source type</li>
+<li>Restricted (this machine only until sign-in exists): <a href="/api/v1/batches">/api/v1/batches</a>, <code>/api/v1/batches/{id}/rejections?format=csv</code>, <code>POST /api/v1/ingest</code></li>
+</ul>
+<h2>Data sources and attribution</h2>
+<ul>{{range .Attributions}}<li>{{.Data}}: {{.Text}}</li>{{end}}</ul>
+</body></html>`))
+
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	areas, err := s.Store.Areas(ctx, atalaya.AreaFilter{})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	srcs, err := s.Store.Sources(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	bs, err := s.Store.Batches(ctx, atalaya.BatchFilter{Limit: 10})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	name := s.NodeName
+	if name == "" {
+		name = "national node"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	indexTmpl.Execute(w, map[string]any{
+		"Node": name, "Areas": len(areas), "Sources": len(srcs), "Batches": len(bs), "Backend": s.Store.Backend(),
+		"SourceList": srcs, "BatchList": bs, "Attributions": data.Attributions(),
+	})
+}

@@ -1,0 +1,204 @@
+// Package web serves the node's portal and its JSON API under /api/v1.
+// Until the identity issue lands, restricted routes (batches, rejected rows,
+// uploads) go through an Authorizer seam whose default lets in only requests
+// from the loopback interface.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/oas-atalaya/atalaya"
+)
+
+// Action is what a request wants to do, for the Authorizer.
+type Action string
+
+// The actions a route may need.
+const (
+	ActionReadPublic     Action = "read:public"
+	ActionReadRestricted Action = "read:restricted" // batches, rejected rows
+	ActionIngest         Action = "ingest"          // upload files
+)
+
+// Authorizer decides whether a request may perform an action. It returns an
+// *atalaya.Error with EUNAUTHORIZED or EFORBIDDEN to refuse.
+type Authorizer interface {
+	Authorize(r *http.Request, a Action) error
+}
+
+// LoopbackOnly lets anyone read public data and lets only requests from the
+// loopback interface (the node's own machine) read restricted data or
+// upload. It is the default until accounts and roles exist.
+type LoopbackOnly struct{}
+
+// Authorize implements Authorizer.
+func (LoopbackOnly) Authorize(r *http.Request, a Action) error {
+	if a == ActionReadPublic {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			return nil
+		}
+	}
+	return atalaya.Errorf(atalaya.EFORBIDDEN, "this resource is restricted to the node's own machine until sign-in is configured")
+}
+
+// Server is the HTTP server of a node.
+type Server struct {
+	Store      atalaya.Store
+	Auth       Authorizer
+	Logger     *slog.Logger
+	Now        atalaya.Clock
+	NodeName   string
+	MaxUpload  int64 // bytes; default 512 MiB
+	TempDir    string
+	mux        *http.ServeMux
+}
+
+// Handler returns the server's routes, wrapped in its middleware.
+func (s *Server) Handler() http.Handler {
+	if s.Auth == nil {
+		s.Auth = LoopbackOnly{}
+	}
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.MaxUpload == 0 {
+		s.MaxUpload = 512 << 20
+	}
+	s.mux = http.NewServeMux()
+	for _, r := range s.routes() {
+		s.mux.Handle(r.pattern, s.guard(r.action, r.handler))
+	}
+	return securityHeaders(s.mux)
+}
+
+// route is one entry of the route table.
+type route struct {
+	pattern string
+	action  Action
+	handler http.HandlerFunc
+}
+
+// Routes lists the route patterns and the action each needs, for tests that
+// check every route.
+func (s *Server) Routes() map[string]Action {
+	out := map[string]Action{}
+	for _, r := range s.routes() {
+		out[r.pattern] = r.action
+	}
+	return out
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		{"GET /{$}", ActionReadPublic, s.handleIndex},
+		{"GET /api/v1/health", ActionReadPublic, s.handleHealth},
+		{"GET /api/v1/areas", ActionReadPublic, s.handleAreas},
+		{"GET /api/v1/areas/{code}", ActionReadPublic, s.handleArea},
+		{"GET /api/v1/iccs", ActionReadPublic, s.handleICCS},
+		{"GET /api/v1/codelists", ActionReadPublic, s.handleCodeLists},
+		{"GET /api/v1/codelists/{id}/mapping", ActionReadPublic, s.handleMapping},
+		{"GET /api/v1/sources", ActionReadPublic, s.handleSources},
+		{"GET /api/v1/populations", ActionReadPublic, s.handlePopulations},
+		{"GET /api/v1/cube", ActionReadPublic, s.handleCube},
+		{"GET /api/v1/batches", ActionReadRestricted, s.handleBatches},
+		{"GET /api/v1/batches/{id}", ActionReadRestricted, s.handleBatch},
+		{"GET /api/v1/batches/{id}/rejections", ActionReadRestricted, s.handleRejections},
+		{"POST /api/v1/ingest", ActionIngest, s.handleIngest},
+	}
+}
+
+func (s *Server) guard(a Action, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.Auth.Authorize(r, a); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		h(w, r)
+	})
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// statusOf maps domain error codes to HTTP statuses, in one place.
+func statusOf(code string) int {
+	switch code {
+	case atalaya.EINVALID, atalaya.EREJECTED:
+		return http.StatusBadRequest
+	case atalaya.ENOTFOUND:
+		return http.StatusNotFound
+	case atalaya.ECONFLICT:
+		return http.StatusConflict
+	case atalaya.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case atalaya.EFORBIDDEN:
+		return http.StatusForbidden
+	case atalaya.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// error renders an error as JSON; internal errors are logged, not shown.
+func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := atalaya.ErrorCode(err)
+	if code == atalaya.EINTERNAL {
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, statusOf(code), map[string]any{"error": map[string]string{"code": code, "message": atalaya.ErrorMessage(err)}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// ListenAndServe serves h on addr until ctx ends, with timeouts on every
+// phase of a request.
+func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return atalaya.Errorf(atalaya.EINVALID, "cannot listen on %s: %v", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Minute,
+		WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	case err := <-errc:
+		return err
+	}
+}
