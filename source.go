@@ -13,12 +13,13 @@ const (
 	SourcePrison        SourceType = "prison"
 	SourceSurvey        SourceType = "survey"
 	SourceInternational SourceType = "international" // compilations such as UNODC's UN-CTS
+	SourceStatistics    SourceType = "statistics"    // statistics offices: populations, censuses
 )
 
 // Valid reports whether t is a known source type.
 func (t SourceType) Valid() bool {
 	switch t {
-	case SourcePolice, SourceProsecution, SourceHealth, SourcePrison, SourceSurvey, SourceInternational:
+	case SourcePolice, SourceProsecution, SourceHealth, SourcePrison, SourceSurvey, SourceInternational, SourceStatistics:
 		return true
 	}
 	return false
@@ -42,7 +43,7 @@ func (s Source) Validate() error {
 	case s.Agency == "":
 		return Errorf(EINVALID, "source %s has no agency name", s.ID)
 	case !s.Type.Valid():
-		return Errorf(EINVALID, "source %s: type %q must be police, prosecution, health, prison, survey or international", s.ID, s.Type)
+		return Errorf(EINVALID, "source %s: type %q must be police, prosecution, health, prison, survey, international or statistics", s.ID, s.Type)
 	}
 	return nil
 }

@@ -55,6 +55,7 @@ func commands() []command {
 		{"population", "import populations through a profile (same as ingest --profile population)", runPopulation},
 		{"cube", "`cube rebuild` recomputes the cube from the records; `cube check` compares without writing", runCube},
 		{"profiles", "list the built-in source profiles, or print one (`profiles NAME`)", runProfiles},
+		{"synth", "write N synthetic canonical incidents with coordinates in Mexico (for benchmarks)", runSynth},
 	}
 }
 

@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/ingest"
+	"github.com/oas-atalaya/atalaya/internal/web"
 )
 
 func runIngest(ctx context.Context, env *Env, args []string) error {
@@ -43,7 +45,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	defer s.Close()
 	b, err := ingestFiles(ctx, env, s, p, files, *submitter, !*asJSON)
 	if *asJSON {
-		out := map[string]any{"batch": b, "balanced": b.Balanced()}
+		out := map[string]any{"batch": b, "balanced": b.Balanced(), "peak_rss_bytes": peakRSS()}
 		if err != nil {
 			out["error"] = atalaya.ErrorMessage(err)
 		}
@@ -129,29 +131,13 @@ func runIngestErrors(ctx context.Context, env *Env, args []string) error {
 	w := csv.NewWriter(env.Stdout)
 	w.Write([]string{"batch", "file", "row", "column", "value", "reason", "raw"})
 	err = s.Rejections(ctx, id, func(r atalaya.Rejection) error {
-		return w.Write([]string{strconv.FormatInt(r.Batch, 10), r.File, strconv.FormatInt(r.Row, 10), r.Column, csvSafe(r.Value), r.Reason, csvSafe(r.Raw)})
+		return w.Write([]string{strconv.FormatInt(r.Batch, 10), r.File, strconv.FormatInt(r.Row, 10), r.Column, web.CSVSafe(r.Value), r.Reason, web.CSVSafe(r.Raw)})
 	})
 	w.Flush()
 	if err != nil {
 		return err
 	}
 	return w.Error()
-}
-
-// csvSafe defuses spreadsheet formula injection: a cell that starts with
-// = + - @ is prefixed with an apostrophe, as OWASP recommends for CSV
-// opened in Excel.
-func csvSafe(s string) string {
-	if s == "" {
-		return s
-	}
-	switch c := s[0]; {
-	case c == '=' || c == '+' || c == '@' || c == '\t' || c == '\r':
-		return "'" + s
-	case c == '-' && (len(s) == 1 || !(s[1] >= '0' && s[1] <= '9' || s[1] == '.')):
-		return "'" + s
-	}
-	return s
 }
 
 func joinNames(n []string) string {
@@ -163,4 +149,19 @@ func joinNames(n []string) string {
 		out += s
 	}
 	return out
+}
+
+// peakRSS returns the process's peak resident memory in bytes (Linux), or 0.
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }

@@ -16,13 +16,13 @@ func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 // on a terminal, at most ten times a second. It draws nothing when the
 // output is not a terminal.
 type progressBar struct {
-	w       io.Writer
-	on      bool
-	label   string
-	start   time.Time
-	last    time.Time
-	now     func() time.Time
-	drawn   bool
+	w     io.Writer
+	on    bool
+	label string
+	start time.Time
+	last  time.Time
+	now   func() time.Time
+	drawn bool
 }
 
 func newProgressBar(w io.Writer, on bool, label string, now func() time.Time) *progressBar {

@@ -7,6 +7,7 @@ package cube
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/oas-atalaya/atalaya"
@@ -15,19 +16,29 @@ import (
 // Accumulator sums counts at the finest level (the record's own area and
 // ICCS code); Cells expands them to every level at the end, so the per-row
 // cost is one map update.
+//
+// Records are disjoint by construction (one record, one code), so they roll
+// up to every ICCS ancestor. Aggregate observations are not: a source may
+// send a total ("Theft", 0502) and one of its parts ("Theft of a motorized
+// vehicle", 05021) side by side. For observations, a value rolls up only to
+// the ancestors that the same series (all other dimensions equal) does not
+// give explicitly, so a published total is never added to its own parts.
 type Accumulator struct {
-	leaf map[atalaya.CubeKey]int64
+	recs map[atalaya.CubeKey]int64
+	obs  map[atalaya.CubeKey]int64
 }
 
 // New returns an empty accumulator.
-func New() *Accumulator { return &Accumulator{leaf: make(map[atalaya.CubeKey]int64)} }
+func New() *Accumulator {
+	return &Accumulator{recs: make(map[atalaya.CubeKey]int64), obs: make(map[atalaya.CubeKey]int64)}
+}
 
 // AddRecord counts one record.
 func (a *Accumulator) AddRecord(r *atalaya.Record, st atalaya.SourceType) {
 	if r.ICCS == "" || !r.Unit.Countable() {
 		return
 	}
-	a.leaf[atalaya.CubeKey{
+	a.recs[atalaya.CubeKey{
 		Period: r.Period, Area: r.Area, ICCS: r.ICCS, Sex: r.Sex, AgeBand: r.AgeBand,
 		Weapon: r.Weapon, Context: r.Context, SourceType: st, Unit: r.Unit, Status: r.Status,
 	}]++
@@ -39,14 +50,14 @@ func (a *Accumulator) AddObservation(o *atalaya.Observation, st atalaya.SourceTy
 	if o.ICCS == "" || !o.Unit.Countable() || o.Value == 0 {
 		return
 	}
-	a.leaf[atalaya.CubeKey{
+	a.obs[atalaya.CubeKey{
 		Period: o.Period, Area: o.Area, ICCS: o.ICCS, Sex: o.Sex, AgeBand: o.AgeBand,
 		Weapon: o.Weapon, Context: o.Context, SourceType: st, Unit: o.Unit, Status: o.Status,
-	}] += int64(o.Value)
+	}] += int64(math.Round(o.Value)) // estimates such as UNODC's imputed counts have decimals
 }
 
 // Len is the number of distinct finest-level cells so far.
-func (a *Accumulator) Len() int { return len(a.leaf) }
+func (a *Accumulator) Len() int { return len(a.recs) + len(a.obs) }
 
 // Lineage returns an area's code followed by its ancestors' codes, up to the
 // country.
@@ -55,14 +66,32 @@ type Lineage func(area string) []string
 // Cells expands the finest-level counts to every area level and every ICCS
 // level and returns them sorted by key.
 func (a *Accumulator) Cells(lineage Lineage) []atalaya.CubeCell {
-	all := make(map[atalaya.CubeKey]int64, len(a.leaf)*8)
-	for k, n := range a.leaf {
-		for _, area := range lineage(k.Area) {
-			for _, code := range atalaya.ICCSLineage(k.ICCS) {
-				kk := k
-				kk.Area, kk.ICCS = area, code
-				all[kk] += n
+	byICCS := make(map[atalaya.CubeKey]int64, len(a.recs)*4+len(a.obs)*2)
+	for k, n := range a.recs {
+		for _, code := range atalaya.ICCSLineage(k.ICCS) {
+			kk := k
+			kk.ICCS = code
+			byICCS[kk] += n
+		}
+	}
+	for k, n := range a.obs {
+		lin := atalaya.ICCSLineage(k.ICCS)
+		byICCS[k] += n
+		for _, code := range lin[1:] {
+			kk := k
+			kk.ICCS = code
+			if _, explicit := a.obs[kk]; explicit {
+				break // the series gives this total itself
 			}
+			byICCS[kk] += n
+		}
+	}
+	all := make(map[atalaya.CubeKey]int64, len(byICCS)*2)
+	for k, n := range byICCS {
+		for _, area := range lineage(k.Area) {
+			kk := k
+			kk.Area = area
+			all[kk] += n
 		}
 	}
 	cells := make([]atalaya.CubeCell, 0, len(all))

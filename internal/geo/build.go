@@ -17,6 +17,15 @@ type edge struct {
 func collectEdges(shapes []Shape) (edges []edge, lo, hi Point) {
 	lo = Point{math.Inf(1), math.Inf(1)}
 	hi = Point{math.Inf(-1), math.Inf(-1)}
+	n := 0
+	for _, s := range shapes {
+		for _, poly := range s.Geometry {
+			for _, ring := range poly {
+				n += len(ring)
+			}
+		}
+	}
+	edges = make([]edge, 0, n)
 	for si, s := range shapes {
 		for _, poly := range s.Geometry {
 			for _, ring := range poly {
@@ -47,45 +56,70 @@ type builder struct {
 	nshapes int
 
 	rowEdges [][]int32 // per row: edges whose latitude range meets the row
-	start    []int32   // per cell: cellEdges[start[c]:start[c+1]]
+	start    []int32   // per cell c: its edges are cellEdge[start[c]:start[c+1]]
 	cellEdge []int32   // edge indexes, cell by cell, ascending within a cell
 
 	parity []bool  // per shape: scratch for even-odd tests
 	stamp  []int32 // per shape: gen when the shape has edges in the current cell
 	gen    int32
+
+	// The sweep along the current row's centre line y = yc.
+	yc    float64
+	cross []crossing // sorted by x
+	q     int        // cross[q+1:] are right of the sweep
+	sweep []bool     // per shape: odd number of crossings right of the sweep
+	odd   []int32    // the shapes with sweep set
+}
+
+// spans calls fn for each row j that edge e comes within margin of, with
+// the columns i0..i1 of the cells it comes within margin of in that row.
+func (b *builder) spans(e *edge, fn func(j, i0, i1 int)) {
+	ix, m := b.ix, b.margin
+	ylo, yhi := math.Min(e.ay, e.by), math.Max(e.ay, e.by)
+	for j := ix.row(ylo - m); j <= ix.row(yhi+m); j++ {
+		// The part of the edge within the row's band, widened by m.
+		y0 := ix.minY + float64(j)*ix.cellH - m
+		x0, x1 := e.ax, e.bx
+		if e.ay != e.by {
+			x0, x1 = e.xAt(min(max(y0, ylo), yhi)), e.xAt(min(max(y0+ix.cellH+2*m, ylo), yhi))
+		}
+		if x0 > x1 {
+			x0, x1 = x1, x0
+		}
+		fn(j, ix.col(x0-m), ix.col(x1+m))
+	}
+}
+
+// countEntries returns how many row and cell entries bucket would make.
+func (b *builder) countEntries() int {
+	n := 0
+	for k := range b.edges {
+		b.spans(&b.edges[k], func(_, i0, i1 int) { n += 1 + i1 - i0 + 1 })
+	}
+	return n
 }
 
 // bucket assigns each edge to the rows and cells it comes within margin of.
 func (b *builder) bucket() {
-	ix, m := b.ix, b.margin
+	ix := b.ix
 	b.rowEdges = make([][]int32, ix.ny)
 	b.start = make([]int32, ix.nx*ix.ny+1)
-	var pairs [][2]int32 // cell, edge
-	for k, e := range b.edges {
-		ylo, yhi := math.Min(e.ay, e.by), math.Max(e.ay, e.by)
-		for j := ix.row(ylo - m); j <= ix.row(yhi+m); j++ {
+	pairs := make([][2]int32, 0, 2*len(b.edges)) // cell, edge
+	for k := range b.edges {
+		b.spans(&b.edges[k], func(j, i0, i1 int) {
 			b.rowEdges[j] = append(b.rowEdges[j], int32(k))
-			// The part of the edge within the row's band, widened by m.
-			y0 := ix.minY + float64(j)*ix.cellH - m
-			x0, x1 := e.ax, e.bx
-			if e.ay != e.by {
-				x0, x1 = e.xAt(min(max(y0, ylo), yhi)), e.xAt(min(max(y0+ix.cellH+2*m, ylo), yhi))
-			}
-			if x0 > x1 {
-				x0, x1 = x1, x0
-			}
-			for i := ix.col(x0 - m); i <= ix.col(x1+m); i++ {
-				c := j*ix.nx + i
+			for c := j*ix.nx + i0; c <= j*ix.nx+i1; c++ {
 				pairs = append(pairs, [2]int32{int32(c), int32(k)})
 				b.start[c+1]++
 			}
-		}
+		})
 	}
 	for c := 1; c < len(b.start); c++ {
 		b.start[c] += b.start[c-1]
 	}
 	next := slices.Clone(b.start[:len(b.start)-1])
 	b.cellEdge = make([]int32, len(pairs))
+	b.ix.segs = make([]seg, 0, len(pairs))
 	for _, p := range pairs { // stable: edges stay ascending within a cell
 		b.cellEdge[next[p[0]]] = p[1]
 		next[p[0]]++
@@ -112,50 +146,60 @@ func (b *builder) fill() {
 	ix.cells = make([]int32, ix.nx*ix.ny)
 	b.parity = make([]bool, b.nshapes)
 	b.stamp = make([]int32, b.nshapes)
-	sweep := make([]bool, b.nshapes)
-	var odd []int32 // shapes holding the current centre, i.e. with sweep[s] set
-	var cross []crossing
+	b.sweep = make([]bool, b.nshapes)
 	for j := range ix.ny {
-		yc := ix.minY + (float64(j)+0.5)*ix.cellH
-		cross = cross[:0]
-		for _, k := range b.rowEdges[j] {
-			if e := &b.edges[k]; (e.ay > yc) != (e.by > yc) {
-				cross = append(cross, crossing{e.xAt(yc), e.shape})
-			}
-		}
-		slices.SortFunc(cross, func(a, b crossing) int { return cmp.Compare(a.x, b.x) })
-		for _, s := range odd {
-			sweep[s] = false
-		}
-		odd = odd[:0]
-		q := len(cross) - 1
+		b.startRow(j)
 		for i := ix.nx - 1; i >= 0; i-- {
-			cx := ix.minX + (float64(i)+0.5)*ix.cellW
-			for ; q >= 0 && cx < cross[q].x; q-- {
-				s := cross[q].shape
-				sweep[s] = !sweep[s]
-				if sweep[s] {
-					odd = append(odd, s)
-				} else {
-					odd = slices.DeleteFunc(odd, func(o int32) bool { return o == s })
-				}
-			}
+			b.advance(ix.minX + (float64(i)+0.5)*ix.cellW)
 			c := j*ix.nx + i
 			if es := b.cellEdge[b.start[c]:b.start[c+1]]; len(es) > 0 {
 				ix.cells[c] = mixedBase - int32(len(ix.mixed))
-				b.addMixed(i, j, es, odd)
+				b.addMixed(i, j, es)
 			} else {
-				ix.cells[c] = b.lowest(odd, false)
+				ix.cells[c] = b.lowest(false)
 			}
 		}
 	}
 }
 
-// lowest returns the lowest shape in odd, or noShape; with skipLocal, it
-// ignores the shapes with edges in the current mixed cell.
-func (b *builder) lowest(odd []int32, skipLocal bool) int32 {
+// startRow lists and sorts the crossings of row j's centre line and puts
+// the sweep at its right end, where no shape holds the line.
+func (b *builder) startRow(j int) {
+	b.yc = b.ix.minY + (float64(j)+0.5)*b.ix.cellH
+	b.cross = b.cross[:0]
+	for _, k := range b.rowEdges[j] {
+		if e := &b.edges[k]; (e.ay > b.yc) != (e.by > b.yc) {
+			b.cross = append(b.cross, crossing{e.xAt(b.yc), e.shape})
+		}
+	}
+	slices.SortFunc(b.cross, func(a, b crossing) int { return cmp.Compare(a.x, b.x) })
+	for _, s := range b.odd {
+		b.sweep[s] = false
+	}
+	b.odd = b.odd[:0]
+	b.q = len(b.cross) - 1
+}
+
+// advance moves the sweep left to x on the centre line, toggling the shapes
+// of the crossings passed; then b.sweep[s] is the parity of shape s's
+// crossings right of x, true when s holds (x, yc).
+func (b *builder) advance(x float64) {
+	for ; b.q >= 0 && x < b.cross[b.q].x; b.q-- {
+		s := b.cross[b.q].shape
+		b.sweep[s] = !b.sweep[s]
+		if b.sweep[s] {
+			b.odd = append(b.odd, s)
+		} else {
+			b.odd = slices.DeleteFunc(b.odd, func(o int32) bool { return o == s })
+		}
+	}
+}
+
+// lowest returns the lowest shape holding the sweep's position, or noShape;
+// with skipLocal, it ignores the shapes with edges in the current mixed cell.
+func (b *builder) lowest(skipLocal bool) int32 {
 	first := int32(noShape)
-	for _, s := range odd {
+	for _, s := range b.odd {
 		if (!skipLocal || b.stamp[s] != b.gen) && (first == noShape || s < first) {
 			first = s
 		}
@@ -163,16 +207,15 @@ func (b *builder) lowest(odd []int32, skipLocal bool) int32 {
 	return first
 }
 
-// addMixed appends the mixed cell (i, j) with edges es; odd holds the shapes
-// containing the cell's centre.
-func (b *builder) addMixed(i, j int, es []int32, odd []int32) {
+// addMixed appends the mixed cell (i, j) with edges es; the sweep is at the
+// cell's centre.
+func (b *builder) addMixed(i, j int, es []int32) {
 	ix := b.ix
 	b.gen++
 	for _, k := range es {
 		b.stamp[b.edges[k].shape] = b.gen
 	}
-	rx, ry := b.chooseRef(i, j, es)
-	m := mixedCell{rx: rx, ry: ry, owner: b.lowest(odd, true), g0: uint32(len(ix.groups))}
+	m := mixedCell{owner: b.lowest(true), g0: uint32(len(ix.groups))}
 	for n := 0; n < len(es); {
 		g := group{shape: b.edges[es[n]].shape, s0: uint32(len(ix.segs))}
 		for ; n < len(es) && b.edges[es[n]].shape == g.shape; n++ {
@@ -182,13 +225,11 @@ func (b *builder) addMixed(i, j int, es []int32, odd []int32) {
 		ix.groups = append(ix.groups, g)
 	}
 	m.g1 = uint32(len(ix.groups))
-	// Even-odd test of the reference point against the cell's shapes: the
-	// row's edges hold every edge its rightward ray can cross.
-	for _, k := range b.rowEdges[j] {
-		e := &b.edges[k]
-		if b.stamp[e.shape] == b.gen && (e.ay > ry) != (e.by > ry) && rx < e.xAt(ry) {
-			b.parity[e.shape] = !b.parity[e.shape]
-		}
+	m.rx, m.ry = b.chooseRef(i, j, es)
+	if m.ry == b.yc {
+		b.parityOnLine(m.rx, ix.minX+(float64(i)+0.5)*ix.cellW)
+	} else {
+		b.parityInRow(j, m.rx, m.ry)
 	}
 	for g := m.g0; g < m.g1; g++ {
 		s := ix.groups[g].shape
@@ -198,23 +239,61 @@ func (b *builder) addMixed(i, j int, es []int32, odd []int32) {
 	ix.mixed = append(ix.mixed, m)
 }
 
-// chooseRef picks the reference point of mixed cell (i, j): the centre, or
-// failing that the candidate farthest from the cell's edges, so that the
-// even-odd answer at it is exact and crossing tests against it are robust.
+// parityOnLine sets b.parity for the cell's shapes at (x, yc), from the
+// sweep at (cx, yc) and the crossings between x and cx.
+func (b *builder) parityOnLine(x, cx float64) {
+	for _, s := range b.odd {
+		b.parity[s] = b.stamp[s] == b.gen
+	}
+	for k := b.q; k >= 0 && x < b.cross[k].x; k-- { // x < crossing <= cx
+		if s := b.cross[k].shape; b.stamp[s] == b.gen {
+			b.parity[s] = !b.parity[s]
+		}
+	}
+	for k := b.q + 1; k < len(b.cross) && b.cross[k].x <= x; k++ { // cx < crossing <= x
+		if s := b.cross[k].shape; b.stamp[s] == b.gen {
+			b.parity[s] = !b.parity[s]
+		}
+	}
+}
+
+// parityInRow sets b.parity for the cell's shapes at (x, y) in row j by
+// counting the row's edges crossing the ray from (x, y) eastwards.
+func (b *builder) parityInRow(j int, x, y float64) {
+	for _, k := range b.rowEdges[j] {
+		e := &b.edges[k]
+		if b.stamp[e.shape] == b.gen && (e.ay > y) != (e.by > y) && x < e.xAt(y) {
+			b.parity[e.shape] = !b.parity[e.shape]
+		}
+	}
+}
+
+// chooseRef picks the reference point of mixed cell (i, j): preferably on
+// the row's centre line, where the sweep gives the even-odd answer cheaply,
+// and at least a thousandth of the cell away from its edges, so that the
+// answer at it is exact and crossing tests against it are robust; failing
+// that, the candidate farthest from the edges, trying quasi-random points
+// until one is clear of them by far more than rounding error.
 func (b *builder) chooseRef(i, j int, es []int32) (x, y float64) {
 	ix := b.ix
 	x0, y0 := ix.minX+float64(i)*ix.cellW, ix.minY+float64(j)*ix.cellH
 	need := 1e-3 * math.Min(ix.cellW, ix.cellH)
-	candidates := [...][2]float64{
-		{0.5, 0.5}, {0.318, 0.618}, {0.707, 0.268}, {0.142, 0.866}, {0.886, 0.414},
-		{0.577, 0.123}, {0.231, 0.309}, {0.809, 0.951}, {0.414, 0.792},
+	fixed := [...][2]float64{
+		{0.5, 0.5}, {0.318, 0.5}, {0.707, 0.5}, {0.142, 0.5}, {0.886, 0.5}, {0.05, 0.5}, {0.95, 0.5},
+		{0.318, 0.618}, {0.707, 0.268}, {0.142, 0.866}, {0.886, 0.414}, {0.577, 0.123}, {0.231, 0.309},
 	}
 	best := -1.0
-	for _, f := range candidates {
-		px, py := x0+f[0]*ix.cellW, y0+f[1]*ix.cellH
+	for k := 0; k < len(fixed) || (k < len(fixed)+64 && best < need*1e-6); k++ {
+		px, py := x0+ix.cellW*halton(k+1, 2), y0+ix.cellH*halton(k+1, 3)
+		if k < len(fixed) {
+			px, py = x0+fixed[k][0]*ix.cellW, y0+fixed[k][1]*ix.cellH
+		}
+		if k < len(fixed) && fixed[k][1] == 0.5 {
+			py = b.yc // exactly the sweep's line
+		}
 		d := math.Inf(1)
-		for _, k := range es {
-			d = math.Min(d, b.edges[k].distance(px, py))
+		for _, e := range es {
+			d = math.Min(d, b.edges[e].distance(px, py))
 		}
 		if d >= need {
 			return px, py
@@ -224,6 +303,17 @@ func (b *builder) chooseRef(i, j int, es []int32) (x, y float64) {
 		}
 	}
 	return x, y
+}
+
+// halton returns the k-th element of the van der Corput sequence in base,
+// a point of (0, 1) for k ≥ 1.
+func halton(k, base int) float64 {
+	f, r := 1.0, 0.0
+	for ; k > 0; k /= base {
+		f /= float64(base)
+		r += f * float64(k%base)
+	}
+	return r
 }
 
 // distance returns the planar distance in degrees from (px, py) to s.

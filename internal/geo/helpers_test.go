@@ -87,8 +87,8 @@ func boundaryDistance(shapes []geo.Shape, p geo.Point) float64 {
 	for _, s := range shapes {
 		for _, poly := range s.Geometry {
 			for _, ring := range poly {
-				for i := 1; i < len(ring); i++ {
-					best = math.Min(best, segDistance(ring[i-1], ring[i], p))
+				for i := range ring { // with the closing edge, for unclosed rings
+					best = math.Min(best, segDistance(ring[i], ring[(i+1)%len(ring)], p))
 				}
 			}
 		}

@@ -6,7 +6,8 @@ import "math"
 // shapes. It is immutable once built and safe for concurrent use.
 //
 // The index is a uniform grid over the shapes' bounding box, sized to about
-// four cells per edge. A cell that no edge touches is "full": it stores the
+// four cells per edge (fewer when long edges would cross too many cells, to
+// keep memory in proportion to the input). A cell that no edge touches is "full": it stores the
 // shape holding its centre (or none), which holds the whole cell. A cell that
 // edges touch is "mixed": it stores those edges grouped by shape, a reference
 // point far from them, and for each of those shapes whether the reference
@@ -16,8 +17,9 @@ import "math"
 // cross that segment, so a query never looks beyond its cell.
 //
 // When shapes overlap, the earliest shape in the slice given to NewIndex
-// wins. A point exactly on an edge shared by two shapes goes to one of them,
-// always the same one.
+// wins. A point exactly on an edge may be given to either side, always the
+// same one (in the INEGI states file, every vertex and edge
+// midpoint shared by two states lands in one of them).
 type Index struct {
 	codes        []string
 	minX, minY   float64 // padded bounding box origin
@@ -68,8 +70,17 @@ func NewIndex(shapes []Shape) *Index {
 	if len(edges) == 0 {
 		return ix
 	}
-	margin := ix.setGrid(lo, hi, len(edges))
-	b := &builder{ix: ix, edges: edges, margin: margin, nshapes: len(shapes)}
+	b := &builder{ix: ix, edges: edges, nshapes: len(shapes)}
+	// About four cells per edge, fewer if long edges would put too many
+	// edges in too many cells (a grid's weak spot): then queries slow down
+	// in the crowded cells, but memory stays in proportion to the input.
+	budget := 16*len(edges) + 1<<20
+	for target := min(max(4*len(edges), 64), 1<<21); ; target /= 4 {
+		b.margin = ix.setGrid(lo, hi, target)
+		if target <= 64 || b.countEntries() <= budget {
+			break
+		}
+	}
 	b.bucket()
 	b.fill()
 	return ix
@@ -78,18 +89,17 @@ func NewIndex(shapes []Shape) *Index {
 // Len returns the number of shapes the index was built from.
 func (ix *Index) Len() int { return len(ix.codes) }
 
-// setGrid sizes the grid to about four cells per edge over the box lo–hi,
+// setGrid lays a grid of about target square cells over the box lo–hi,
 // padded so that its far sides are inside, and returns the margin by which
 // an edge must miss a cell to be left out of it. The margin dwarfs the
 // rounding error of mapping a point to its cell.
-func (ix *Index) setGrid(lo, hi Point, nedges int) (margin float64) {
+func (ix *Index) setGrid(lo, hi Point, target int) (margin float64) {
 	maxAbs := math.Max(math.Max(math.Abs(lo.Lon), math.Abs(hi.Lon)), math.Max(math.Abs(lo.Lat), math.Abs(hi.Lat)))
 	pad := (hi.Lon-lo.Lon+hi.Lat-lo.Lat)*1e-9 + (1+maxAbs)*1e-12
 	lo = Point{lo.Lon - pad, lo.Lat - pad}
 	hi = Point{hi.Lon + pad, hi.Lat + pad}
 	w, h := hi.Lon-lo.Lon, hi.Lat-lo.Lat
-	target := float64(min(max(4*nedges, 64), 1<<21))
-	side := math.Sqrt(w * h / target)
+	side := math.Sqrt(w * h / float64(target))
 	ix.nx = int(min(max(math.Round(w/side), 1), 1<<16))
 	ix.ny = int(min(max(math.Round(h/side), 1), 1<<16))
 	for ix.nx*ix.ny > 1<<22 { // only for extreme aspect ratios

@@ -8,8 +8,8 @@ import (
 
 // Locate returns the code of the shape containing p; ok is false when no
 // shape contains it (or p is not finite). Holes are outside their shape. A
-// point on an edge goes to one of the shapes on either side, always the same
-// one, or to none when the edge is on the outer boundary.
+// point exactly on an edge may be given to either side of it (a shape, a
+// neighbour, or none on an outer boundary), always the same one.
 func (ix *Index) Locate(p Point) (code string, ok bool) {
 	if s := ix.locate(p.Lon, p.Lat); s != noShape {
 		return ix.codes[s], true
@@ -103,15 +103,24 @@ func (ix *Index) Nearest(p Point, maxMeters float64) (code string, meters float6
 		if lb := float64(r-1) * step; lb > 0 && lb*lb >= n.d2 {
 			break
 		}
-		for i := ci - r; i <= ci+r; i++ {
-			n.visit(i, cj-r)
-			if r > 0 {
-				n.visit(i, cj+r)
+		// The ring's bottom and top rows, then its left and right columns,
+		// clipped to the search box.
+		for _, j := range [2]int{cj - r, cj + r} {
+			if j >= n.j0 && j <= n.j1 {
+				for i := max(ci-r, n.i0); i <= min(ci+r, n.i1); i++ {
+					n.visit(i, j)
+				}
+			}
+			if r == 0 {
+				break
 			}
 		}
-		for j := cj - r + 1; j <= cj+r-1; j++ {
-			n.visit(ci-r, j)
-			n.visit(ci+r, j)
+		for _, i := range [2]int{ci - r, ci + r} {
+			if r > 0 && i >= n.i0 && i <= n.i1 {
+				for j := max(cj-r+1, n.j0); j <= min(cj+r-1, n.j1); j++ {
+					n.visit(i, j)
+				}
+			}
 		}
 	}
 	if n.shape == noShape {
@@ -135,11 +144,8 @@ type nearest struct {
 	q              Point   // its closest boundary point
 }
 
-// visit measures the edges of cell (i, j), if it is in the search box.
+// visit measures the edges of cell (i, j).
 func (n *nearest) visit(i, j int) {
-	if i < n.i0 || i > n.i1 || j < n.j0 || j > n.j1 {
-		return
-	}
 	v := n.ix.cells[j*n.ix.nx+i]
 	if v > mixedBase {
 		return

@@ -12,20 +12,27 @@ import (
 // takes the default; a value in the map takes its code; a value that is
 // already a valid code passes; any other takes Other, or rejects the row.
 func (c *converter) coded(fields []string, spec CodedSpec, what string, valid func(string) bool) (string, *rowError) {
+	v, _, err := c.codedExplicit(fields, spec, what, valid)
+	return v, err
+}
+
+// codedExplicit is coded, and also says whether the value came from the row
+// itself (the map or a valid code) rather than from default or other.
+func (c *converter) codedExplicit(fields []string, spec CodedSpec, what string, valid func(string) bool) (string, bool, *rowError) {
 	raw, ok := c.get(fields, spec.Column)
 	if !ok || raw == "" {
-		return spec.Default, nil
+		return spec.Default, false, nil
 	}
-	if v, ok := spec.Map[raw]; ok {
-		return v, nil
+	if v, ok := lookup(spec.Map, raw); ok {
+		return v, true, nil
 	}
 	if valid(raw) {
-		return raw, nil
+		return raw, true, nil
 	}
 	if spec.Other != "" {
-		return spec.Other, nil
+		return spec.Other, false, nil
 	}
-	return "", reject(spec.Column, raw, "%q is not a known %s; add it to the profile's %s.map", raw, what, what)
+	return "", false, reject(spec.Column, raw, "%q is not a known %s; add it to the profile's %s.map", raw, what, what)
 }
 
 // classify maps the row's national offence code to ICCS through the
@@ -40,7 +47,8 @@ func (c *converter) classify(fields []string, national, iccs, sex, weapon, conte
 	if *sex == "" {
 		*sex = atalaya.SexUnknown
 	}
-	if *weapon, err = c.coded(fields, c.p.Weapon, "weapon", atalaya.ValidWeapon); err != nil {
+	var weaponExplicit bool
+	if *weapon, weaponExplicit, err = c.codedExplicit(fields, c.p.Weapon, "weapon", atalaya.ValidWeapon); err != nil {
 		return err
 	}
 	if *weapon == "" {
@@ -108,7 +116,7 @@ func (c *converter) classify(fields []string, national, iccs, sex, weapon, conte
 		}
 	}
 	if im.Weapon != "" {
-		if *weapon != atalaya.WeaponUnknown && *weapon != im.Weapon && c.p.Weapon.Column != "" && !sameColumn(c.p.Weapon.Column, o.Columns) {
+		if weaponExplicit && *weapon != atalaya.WeaponUnknown && *weapon != im.Weapon && !sameColumn(c.p.Weapon.Column, o.Columns) {
 			return reject(c.p.Weapon.Column, *weapon, "offence %q implies weapon %s but the row says %s", *national, im.Weapon, *weapon)
 		}
 		*weapon = im.Weapon
@@ -231,4 +239,24 @@ func (c *converter) placePoint(line int64, rawLat, rawLon string, r *atalaya.Rec
 			Detail: fmt.Sprintf("outside every boundary; placed in the nearest area %s, %s m away", code, strconv.FormatFloat(meters, 'f', 0, 64))}, nil
 	}
 	return nil, nil
+}
+
+// lookup finds a source value in a profile map: exactly, then without a
+// spreadsheet's ".0" on a whole number ("400.0" is "400"), then ignoring
+// case.
+func lookup(m map[string]string, raw string) (string, bool) {
+	if v, ok := m[raw]; ok {
+		return v, true
+	}
+	if t, ok := strings.CutSuffix(raw, ".0"); ok {
+		if v, ok := m[t]; ok {
+			return v, true
+		}
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, raw) {
+			return v, true
+		}
+	}
+	return "", false
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -121,8 +122,8 @@ func (c *converter) record(line int64, fields []string) (*atalaya.Record, *atala
 		Unit:       c.unit,
 		Age:        -1,
 	}
-	if len(c.p.Key) > 0 && r.Key == "" {
-		return nil, nil, reject(c.p.Key[0], "", "the record id is empty")
+	if len(c.p.Key) > 0 && strings.Trim(r.Key, "|") == "" {
+		return nil, nil, reject(strings.Join(c.p.Key, " / "), "", "the record id is empty")
 	}
 	period, date, err := c.period(fields, true)
 	if err != nil {
@@ -183,8 +184,8 @@ func (c *converter) observation(line int64, fields []string) (*atalaya.Observati
 	if perr != nil {
 		return nil, reject(c.p.Value, raw, "the value %s", perr)
 	}
-	if o.Unit.Countable() && (v < 0 || v != math.Trunc(v)) {
-		return nil, reject(c.p.Value, raw, "a count of %ss must be a whole number ≥ 0", o.Unit)
+	if o.Unit.Countable() && v < 0 {
+		return nil, reject(c.p.Value, raw, "a count of %ss cannot be negative", o.Unit)
 	}
 	o.Value = v
 	for _, d := range c.p.Dims {
@@ -195,6 +196,7 @@ func (c *converter) observation(line int64, fields []string) (*atalaya.Observati
 			o.Dims[d] = s
 		}
 	}
+	o.Key = seriesKey(o)
 	for _, a := range c.p.Attributes {
 		if s, ok := c.get(fields, a); ok && s != "" {
 			if o.Attributes == nil {
@@ -266,7 +268,7 @@ func (c *converter) period(fields []string, monthly bool) (period, date string, 
 		if perr != nil {
 			return "", "", reject(p.Period, raw, "the period %s", perr)
 		}
-		if monthly && len(s) != 7 {
+		if monthly && (len(s) != 7 || s[5] == 'Q') {
 			return "", "", reject(p.Period, raw, "records need a month (YYYY-MM)")
 		}
 		return s, "", nil
@@ -304,4 +306,28 @@ func (c *converter) areaCode(fields []string) (string, *rowError) {
 		return "", reject(c.p.Area.Code, raw, "area %s is not in the node's area list (import its boundaries or areas first)", code)
 	}
 	return code, nil
+}
+
+// seriesKey identifies an observation by its normalised dimensions (not by
+// the raw text of the cells), so that "2024-M02" and "2024-02", or "MEX"
+// written two ways, are the same observation. Attributes and the value are
+// not part of the key.
+func seriesKey(o *atalaya.Observation) string {
+	var b strings.Builder
+	for _, f := range []string{o.Area, o.Period, string(o.Unit), o.Indicator, o.NationalCode, o.ICCS, o.Sex, o.AgeBand, o.Weapon, o.Context} {
+		b.WriteString(f)
+		b.WriteByte('|')
+	}
+	keys := make([]string, 0, len(o.Dims))
+	for k := range o.Dims {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(o.Dims[k])
+		b.WriteByte(';')
+	}
+	return b.String()
 }

@@ -66,9 +66,6 @@ func (in *Ingester) Ingest(ctx context.Context, p *Profile, files []File, opt Op
 		return atalaya.Batch{}, err
 	}
 	b := atalaya.Batch{Source: p.Source.ID, Profile: p.Name, StartedAt: now().UTC(), Submitter: opt.Submitter}
-	if p.Kind == KindPopulation {
-		b.Source = ""
-	}
 	h := sha256.New()
 	var total int64
 	for _, f := range files {
@@ -105,11 +102,6 @@ func (in *Ingester) Ingest(ctx context.Context, p *Profile, files []File, opt Op
 	if err := run.flush(ctx); err != nil {
 		return b, err
 	}
-	if p.Kind == KindPopulation && len(run.pops) > 0 {
-		if err := in.Store.PutPopulations(ctx, run.pops); err != nil {
-			return b, err
-		}
-	}
 	b.Read, b.Accepted, b.Rejected, b.Duplicates, b.Flagged = run.read, run.accepted, run.rejected, run.dupes, run.flagged
 	b.FinishedAt = now().UTC()
 	if !b.Balanced() {
@@ -122,6 +114,14 @@ func (in *Ingester) Ingest(ctx context.Context, p *Profile, files []File, opt Op
 	committed, err := w.Commit(ctx, b, cells)
 	if err != nil {
 		return b, err
+	}
+	if p.Kind == KindPopulation && len(run.pops) > 0 {
+		// Populations are reference data keyed by area, year, sex and age
+		// band: storing them again is idempotent, so they are written
+		// after the batch that recorded their reading.
+		if err := in.Store.PutPopulations(ctx, run.pops); err != nil {
+			return committed, err
+		}
 	}
 	logger.Info("ingest committed", "batch", committed.ID, "profile", p.Name, "read", b.Read, "accepted", b.Accepted, "rejected", b.Rejected, "duplicates", b.Duplicates)
 	return committed, nil

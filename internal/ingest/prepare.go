@@ -25,7 +25,7 @@ func (in *Ingester) prepare(ctx context.Context, p *Profile, now time.Time) (*ru
 		c.ageBands = append(c.ageBands, [2]int{lo, hi})
 	}
 
-	if p.Kind != KindPopulation {
+	{
 		if existing, err := in.Store.Source(ctx, p.Source.ID); err == nil {
 			r.st = existing.Type
 		} else if atalaya.ErrorCode(err) == atalaya.ENOTFOUND {

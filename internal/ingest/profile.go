@@ -21,31 +21,31 @@ import (
 // values are written, which code list classifies the offences and how a row
 // is placed. Profiles are YAML files; docs/formats.md documents every field.
 type Profile struct {
-	Name        string        `yaml:"name"`
-	Description string        `yaml:"description"`
-	Kind        string        `yaml:"kind"` // records, aggregates or population
-	Source      atalaya.Source `yaml:"source"`
-	File        FileSpec      `yaml:"file"`
-	Unit        string        `yaml:"unit"` // counting unit of records or aggregate values
-	Dataflow    string        `yaml:"dataflow"`
-	Required    []string      `yaml:"required"` // columns that must be in the header
-	Key         []string      `yaml:"key"`      // columns that identify a row; empty = content hash
-	Period      PeriodSpec    `yaml:"period"`
-	Area        AreaSpec      `yaml:"area"`
-	Offence     OffenceSpec   `yaml:"offence"`
-	Value       string        `yaml:"value"`  // aggregates: the column with the value
-	Values      []ValueSpec   `yaml:"values"` // population: wide columns, one per sex
-	Sex         CodedSpec     `yaml:"sex"`
-	Age         AgeSpec       `yaml:"age"`
-	Weapon      CodedSpec     `yaml:"weapon"`
-	Context     CodedSpec     `yaml:"context"`
-	UnitColumn  CodedSpec     `yaml:"unit_column"` // aggregates: a column naming the unit of each value
-	Indicator   string        `yaml:"indicator"`   // aggregates: column naming the source's measure
-	Dims        []string      `yaml:"dims"`        // aggregates: further columns kept as dimensions
-	Attributes  []string      `yaml:"attributes"`  // aggregates: columns kept as attributes
-	Status      string        `yaml:"status"`      // initial status; default preliminary
-	Attribution string        `yaml:"attribution"` // text shown wherever the data is
-	PopulationSource string   `yaml:"population_source"`
+	Name             string         `yaml:"name"`
+	Description      string         `yaml:"description"`
+	Kind             string         `yaml:"kind"` // records, aggregates or population
+	Source           atalaya.Source `yaml:"source"`
+	File             FileSpec       `yaml:"file"`
+	Unit             string         `yaml:"unit"` // counting unit of records or aggregate values
+	Dataflow         string         `yaml:"dataflow"`
+	Required         []string       `yaml:"required"` // columns that must be in the header
+	Key              []string       `yaml:"key"`      // columns that identify a row; empty = content hash
+	Period           PeriodSpec     `yaml:"period"`
+	Area             AreaSpec       `yaml:"area"`
+	Offence          OffenceSpec    `yaml:"offence"`
+	Value            string         `yaml:"value"`  // aggregates: the column with the value
+	Values           []ValueSpec    `yaml:"values"` // population: wide columns, one per sex
+	Sex              CodedSpec      `yaml:"sex"`
+	Age              AgeSpec        `yaml:"age"`
+	Weapon           CodedSpec      `yaml:"weapon"`
+	Context          CodedSpec      `yaml:"context"`
+	UnitColumn       CodedSpec      `yaml:"unit_column"` // aggregates: a column naming the unit of each value
+	Indicator        string         `yaml:"indicator"`   // aggregates: column naming the source's measure
+	Dims             []string       `yaml:"dims"`        // aggregates: further columns kept as dimensions
+	Attributes       []string       `yaml:"attributes"`  // aggregates: columns kept as attributes
+	Status           string         `yaml:"status"`      // initial status; default preliminary
+	Attribution      string         `yaml:"attribution"` // text shown wherever the data is
+	PopulationSource string         `yaml:"population_source"`
 }
 
 // FileSpec says how the file is written.
@@ -71,23 +71,23 @@ type PeriodSpec struct {
 
 // AreaSpec says how a row is placed.
 type AreaSpec struct {
-	Code      string            `yaml:"code"`      // a column with the area's code
-	Prefix    string            `yaml:"prefix"`    // prepended to the column's value: "MEX-"
-	Map       map[string]string `yaml:"map"`       // special values: {"00": "MEX"}
-	Lat       string            `yaml:"lat"`       // latitude column (WGS84 decimal degrees)
-	Lon       string            `yaml:"lon"`       // longitude column
-	Within    string            `yaml:"within"`    // area whose descendants' boundaries are used; default the source's country
-	Level     int               `yaml:"level"`     // level of the areas to place points in; 0 = the finest with boundaries
+	Code      string            `yaml:"code"`         // a column with the area's code
+	Prefix    string            `yaml:"prefix"`       // prepended to the column's value: "MEX-"
+	Map       map[string]string `yaml:"map"`          // special values: {"00": "MEX"}
+	Lat       string            `yaml:"lat"`          // latitude column (WGS84 decimal degrees)
+	Lon       string            `yaml:"lon"`          // longitude column
+	Within    string            `yaml:"within"`       // area whose descendants' boundaries are used; default the source's country
+	Level     int               `yaml:"level"`        // level of the areas to place points in; 0 = the finest with boundaries
 	Tolerance float64           `yaml:"tolerance_km"` // nearest-area fallback distance; default 5
-	Missing   []string          `yaml:"missing"`   // coordinate values meaning "no location", e.g. "0"
+	Missing   []string          `yaml:"missing"`      // coordinate values meaning "no location", e.g. "0"
 }
 
 // OffenceSpec says how a row's offence is classified.
 type OffenceSpec struct {
-	Columns  []string     `yaml:"columns"`   // joined with " / " to form the national code
-	CodeList string       `yaml:"code_list"` // the national code list; "iccs" = ICCS codes directly
-	Version  int          `yaml:"mapping_version"` // 0 = the latest mapping
-	When     *ConditionSpec `yaml:"when"`    // classify only rows matching this condition
+	Columns  []string       `yaml:"columns"`         // joined with " / " to form the national code
+	CodeList string         `yaml:"code_list"`       // the national code list; "iccs" = ICCS codes directly
+	Version  int            `yaml:"mapping_version"` // 0 = the latest mapping
+	When     *ConditionSpec `yaml:"when"`            // classify only rows matching this condition
 }
 
 // ConditionSpec restricts a rule to rows whose column has one of the values.
@@ -171,7 +171,7 @@ func (p *Profile) Validate() error {
 	if !atalaya.Status(p.Status).Valid() {
 		return atalaya.Errorf(atalaya.EINVALID, "status %q must be preliminary, validated or published", p.Status)
 	}
-	if p.Kind != KindPopulation {
+	{
 		if err := p.Source.Validate(); err != nil {
 			return atalaya.Errorf(atalaya.EINVALID, "source: %s", atalaya.ErrorMessage(err))
 		}

@@ -114,13 +114,29 @@ func init() {
 		{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
 		{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
 	}
+	abbrev := map[string]int{}
 	for _, l := range lists {
 		for i, n := range l {
 			monthNames[n] = i + 1
-			monthNames[n[:3]] = i + 1
+			r := []rune(n)
+			a := string(r[:3])
+			if m, seen := abbrev[a]; seen && m != i+1 {
+				abbrev[a] = -1 // ambiguous, e.g. French "jui" (juin, juillet)
+			} else {
+				abbrev[a] = i + 1
+			}
+		}
+	}
+	for a, m := range abbrev {
+		if m > 0 {
+			if _, full := monthNames[a]; !full {
+				monthNames[a] = m
+			}
 		}
 	}
 	monthNames["setiembre"] = 9
+	monthNames["sept"] = 9
+	monthNames["juil"] = 7
 }
 
 // parseMonth reads 1–12, 01–12 or a month name in es/en/pt/fr.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/oas-atalaya/atalaya"
 )
@@ -48,16 +49,21 @@ func (db *DB) BeginBatch(ctx context.Context, b atalaya.Batch) (atalaya.BatchWri
 		tx.Rollback()
 		return nil, internal("insert batch", err)
 	}
-	return &batchWriter{db: db, tx: tx, batch: b, stmts: map[string]*sql.Stmt{}}, nil
+	return &batchWriter{db: db, tx: tx, batch: b, stmts: newStmtCache(tx),
+		records:      &newRows{table: "records", bulk: recordBulk(b.Source, b.ID), maxID: -1},
+		observations: &newRows{table: "observations", bulk: observationBulk(b.Source, b.ID), maxID: -1},
+	}, nil
 }
 
 // batchWriter is the atalaya.BatchWriter of a DB.
 type batchWriter struct {
 	db    *DB
 	tx    *sql.Tx
-	batch atalaya.Batch        // as given to BeginBatch, with its id
-	stmts map[string]*sql.Stmt // multi-row inserts by table and row count
-	done  bool
+	batch atalaya.Batch // as given to BeginBatch, with its id
+	stmts *stmtCache
+
+	records, observations *newRows
+	done                  bool
 }
 
 // ID returns the batch id.
@@ -103,15 +109,15 @@ func (w *batchWriter) Commit(ctx context.Context, b atalaya.Batch, delta []atala
 		final.Read, final.Accepted, final.Rejected, final.Duplicates, final.Flagged, final.Submitter, final.ID); err != nil {
 		return atalaya.Batch{}, internal("update batch", err)
 	}
-	if err := addCells(ctx, w.tx, delta); err != nil {
+	if err := addCells(ctx, w.stmts, delta); err != nil {
 		return atalaya.Batch{}, err
 	}
 	if err := w.tx.Commit(); err != nil {
 		return atalaya.Batch{}, internal("commit batch", err)
 	}
 	w.done = true
-	final.StartedAt = final.StartedAt.UTC().Truncate(1000)
-	final.FinishedAt = final.FinishedAt.UTC().Truncate(1000)
+	final.StartedAt = final.StartedAt.UTC().Truncate(time.Microsecond)
+	final.FinishedAt = final.FinishedAt.UTC().Truncate(time.Microsecond)
 	return final, nil
 }
 
@@ -164,21 +170,6 @@ func (w *batchWriter) Rollback() error {
 		return internal("roll back batch", err)
 	}
 	return nil
-}
-
-// stmt returns the prepared statement named key, preparing it with the SQL
-// that build returns the first time. Statements belong to the transaction
-// and are closed with it.
-func (w *batchWriter) stmt(ctx context.Context, key string, build func() string) (*sql.Stmt, error) {
-	if s, ok := w.stmts[key]; ok {
-		return s, nil
-	}
-	s, err := w.tx.PrepareContext(ctx, build())
-	if err != nil {
-		return nil, internal("prepare "+key, err)
-	}
-	w.stmts[key] = s
-	return s, nil
 }
 
 const batchColumns = `id, source, profile, files, sha256, started_at, finished_at,

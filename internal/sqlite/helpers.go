@@ -104,21 +104,6 @@ func placeholders(n int) string {
 	return strings.Repeat("?, ", n-1) + "?"
 }
 
-// valuesList returns rows groups of cols placeholders:
-// "(?, ?), (?, ?)" for rows 2 and cols 2.
-func valuesList(rows, cols int) string {
-	one := "(" + placeholders(cols) + ")"
-	var b strings.Builder
-	b.Grow(rows * (len(one) + 2))
-	for i := 0; i < rows; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(one)
-	}
-	return b.String()
-}
-
 // prefixEnd returns the smallest string greater than every string that
 // starts with prefix, for a prefix search written as an index range:
 // col >= prefix AND col < prefixEnd(prefix). ICCS codes are digits, so the

@@ -39,12 +39,11 @@ func encodingName(s string) (name string, ok bool) {
 // detectEncoding guesses the encoding from the first bytes of a file: valid
 // UTF-8 is UTF-8; otherwise bytes 0x80–0x9F, which are control characters in
 // Latin-1 but letters and punctuation (€ ‘ ’ “ ” –) in Windows-1252, point to
-// Windows-1252, and anything else is Latin-1. complete says whether head is
-// the whole file; if not, a UTF-8 sequence cut at its end is ignored.
-func detectEncoding(head []byte, complete bool) string {
-	if !complete {
-		head = trimPartialRune(head)
-	}
+// Windows-1252, and anything else is Latin-1. A UTF-8 sequence cut at the end
+// of head is ignored: head may stop in the middle of the file, or the file
+// itself may be cut short, which the reader reports when it gets there.
+func detectEncoding(head []byte) string {
+	head = trimPartialRune(head)
 	if utf8.Valid(head) {
 		return EncodingUTF8
 	}
@@ -221,4 +220,15 @@ func firstInvalid(b []byte) int {
 // encodingError is the file error for an unknown declared encoding.
 func encodingError(name, enc string) *FileError {
 	return fileErrorf(name, 0, "cannot be read: unknown encoding %q in the source profile (use utf-8, latin-1 or windows-1252)", enc)
+}
+
+// rawPrefix returns the first maxRawBytes of b as valid UTF-8, for Row.Raw
+// of a row that could not be decoded: converted from cs, or with invalid
+// UTF-8 replaced by U+FFFD when cs is nil.
+func rawPrefix(b []byte, cs *charset) string {
+	b = b[:min(len(b), maxRawBytes)]
+	if cs != nil {
+		return truncate(string(cs.appendUTF8(nil, b)), maxRawBytes)
+	}
+	return truncate(strings.ToValidUTF8(string(trimPartialRune(b)), "\uFFFD"), maxRawBytes)
 }

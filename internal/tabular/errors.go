@@ -23,16 +23,17 @@ type FileError struct {
 	Err    error  // the underlying cause, if any (e.g. an I/O error)
 }
 
-// Error implements the error interface.
+// Error implements the error interface. The message is always valid UTF-8.
 func (e *FileError) Error() string {
 	name := e.File
 	if name == "" {
 		name = "the file"
 	}
+	msg := name + " " + e.Reason
 	if e.Line > 0 {
-		return fmt.Sprintf("%s, line %d, %s", name, e.Line, e.Reason)
+		msg = fmt.Sprintf("%s, line %d, %s", name, e.Line, e.Reason)
 	}
-	return name + " " + e.Reason
+	return strings.ToValidUTF8(msg, "\uFFFD")
 }
 
 // Unwrap returns the domain error (code atalaya.EINVALID) and the cause.
@@ -67,6 +68,12 @@ const (
 	maxRawBytes   = 4 << 10
 	maxValueBytes = 200
 )
+
+// errText renders an error from elsewhere (zip, XML, I/O) for a message,
+// replacing any invalid UTF-8 it echoes from the file.
+func errText(err error) string {
+	return strings.ToValidUTF8(err.Error(), "\uFFFD")
+}
 
 // rowErrorf returns a *RowError for the whole row.
 func rowErrorf(line int64, format string, args ...any) *RowError {
@@ -104,9 +111,12 @@ func tooLongError(line int64, max int) *RowError {
 	return rowErrorf(line, "longer than %s; skipped", sizeText(max))
 }
 
-// fieldCountError is the row error for a row with more values than columns.
-func fieldCountError(line int64, n, header int) *RowError {
-	return rowErrorf(line, "has %d fields, the header has %d", n, header)
+// fieldCountError is the row error for a row with more values than columns;
+// extra is the first value past the last column.
+func fieldCountError(line int64, n, header int, extra string) *RowError {
+	e := rowErrorf(line, "has %d fields, the header has %d", n, header)
+	e.Value = truncate(extra, maxValueBytes)
+	return e
 }
 
 // cleanHeader trims the column names, drops trailing empty names (left by a

@@ -26,12 +26,25 @@ type scanner struct {
 	// The last record.
 	startLine int64  // the physical line it starts on
 	startOff  int64  // the file offset it starts at
-	fast      bool   // line holds the record verbatim (no quotes)
+	fast      bool   // line0 holds the record verbatim (no quotes)
 	line0     []byte // fast path: the raw line without its terminator
 	rec       []byte // slow path: the field contents, concatenated
-	ends      []int  // slow path: the end offset of each field in rec
+	ends      []int  // the end offset of each field in line0 or rec
+	high      bool   // fast path: line0 has bytes outside ASCII
+	nul       int    // fast path: offset of a NUL byte in line0, or -1
 	tooLong   bool   // longer than max; rec and ends hold only a prefix
 	open      bool   // a quoted field was still open at the end of the file
+
+	special [256]bool // the bytes that end a run of unquoted text
+}
+
+// newScanner returns a scanner reading src, starting at line 1.
+func newScanner(src *source, delim byte, max int) *scanner {
+	s := &scanner{src: src, delim: delim, max: max, line: 1}
+	for _, c := range []byte{delim, '"', '\r', '\n'} {
+		s.special[c] = true
+	}
+	return s
 }
 
 // Slow-path parser states.
@@ -41,6 +54,7 @@ const (
 	stUnquoted        // in an unquoted field
 	stQuoted          // in a quoted field
 	stQuote           // just after a quote inside a quoted field
+	stTrail           // in spaces after the closing quote
 )
 
 // scan reads the next record. It returns false at the end of the file or on
@@ -68,8 +82,8 @@ func (s *scanner) scan() bool {
 			line, n, found = buf, len(buf), true
 		}
 		if found {
-			if bytes.IndexByte(line, '"') >= 0 {
-				break
+			if !s.split(line) {
+				break // quotes: parse it the slow way
 			}
 			s.fast, s.line0 = true, line
 			s.tooLong = len(line) > s.max
@@ -82,6 +96,34 @@ func (s *scanner) scan() bool {
 		}
 	}
 	return s.scanSlow()
+}
+
+// split finds the delimiters of an unquoted line in one pass, noting bytes
+// outside ASCII and NUL bytes on the way. It returns false if the line has
+// a quote.
+func (s *scanner) split(line []byte) bool {
+	ends, d := s.ends[:0], s.delim
+	var high byte
+	s.nul = -1
+	for i, c := range line {
+		high |= c
+		if c > '"' && c != d {
+			continue
+		}
+		switch c {
+		case d:
+			ends = append(ends, i)
+		case '"':
+			return false
+		case 0:
+			if s.nul < 0 {
+				s.nul = i
+			}
+		}
+	}
+	s.ends = append(ends, len(line))
+	s.high = high >= 0x80
+	return true
 }
 
 // findEOL finds the first line end in buf. It returns the line without its
@@ -114,7 +156,7 @@ func (s *scanner) findEOL(buf []byte, atEOF bool) (line []byte, n int, found boo
 // scanSlow parses one record byte by byte from the current position.
 func (s *scanner) scanSlow() bool {
 	s.rec, s.ends = s.rec[:0], s.ends[:0]
-	st, fieldStart, prevCR := stStart, 0, false
+	st, fieldStart, quoteEnd, prevCR := stStart, 0, 0, false
 	for {
 		if s.src.pos == s.src.end && !s.src.fill() {
 			if s.src.eof || s.src.err != nil {
@@ -134,7 +176,8 @@ func (s *scanner) scanSlow() bool {
 				if j := bytes.IndexByte(rest, '"'); j >= 0 {
 					chunk, st = rest[:j], stQuote
 				}
-				prevCR = s.countLines(chunk, prevCR)
+				n, cr := countLines(chunk, prevCR)
+				s.line, prevCR = s.line+n, cr
 				s.add(chunk)
 				i += len(chunk) - 1
 				if st == stQuote {
@@ -147,11 +190,24 @@ func (s *scanner) scanSlow() bool {
 					s.addByte('"')
 					st, prevCR = stQuoted, false
 					continue
+				case ' ':
+					quoteEnd = len(s.rec)
+					s.addByte(c)
+					st = stTrail
+					continue
 				case s.delim, '\n', '\r':
 				default:
 					s.addByte(c) // lenient: "abc"def reads as abcdef
 					st = stUnquoted
 					continue
+				}
+			case stTrail:
+				switch c {
+				case ' ':
+					s.addByte(c)
+					continue
+				case s.delim, '\n', '\r':
+					s.truncate(quoteEnd) // "abc"  , reads as abc
 				}
 			case stStart, stLead:
 				if c == ' ' {
@@ -176,27 +232,41 @@ func (s *scanner) scanSlow() bool {
 				s.skipLF = c == '\r'
 				return true
 			default:
-				s.addByte(c)
-				st = stUnquoted
+				// Copy the run of ordinary bytes in one go.
+				j := i
+				for j < len(buf) && !s.special[buf[j]] {
+					j++
+				}
+				s.add(buf[i-1 : j])
+				i, st = j, stUnquoted
 			}
 		}
 		s.src.pos += i
 	}
 	s.open = st == stQuoted
+	if st == stTrail {
+		s.truncate(quoteEnd)
+	}
 	s.endField()
 	return true
 }
 
-// countLines advances the physical line count over chunk, which continues
-// a quoted field; prevCR says whether the byte before chunk was a CR.
-func (s *scanner) countLines(chunk []byte, prevCR bool) bool {
+// countLines counts the line breaks (CRLF, LF or CR) in chunk; prevCR says
+// whether the byte before chunk was a CR, and cr whether its last byte is.
+func countLines(chunk []byte, prevCR bool) (n int64, cr bool) {
+	if len(chunk) == 0 {
+		return 0, prevCR
+	}
+	if bytes.IndexByte(chunk, '\n') < 0 && bytes.IndexByte(chunk, '\r') < 0 {
+		return 0, false
+	}
 	for _, c := range chunk {
 		if c == '\n' && !prevCR || c == '\r' {
-			s.line++
+			n++
 		}
 		prevCR = c == '\r'
 	}
-	return prevCR
+	return n, prevCR
 }
 
 func (s *scanner) add(b []byte) {

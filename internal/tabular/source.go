@@ -7,8 +7,9 @@ import (
 
 // bufSize is the size of the read buffer of text readers. Lines that fit in
 // it take the fast path; longer ones are assembled in a separate buffer that
-// never grows past Options.MaxRowBytes.
-const bufSize = 64 << 10
+// never grows past Options.MaxRowBytes. A variable so that fuzz tests can
+// make it tiny and exercise the buffer boundaries.
+var bufSize int64 = 64 << 10
 
 // source is a read buffer over a file, like bufio.Reader, but giving access
 // to the buffered bytes so that rows can be found with bytes.IndexByte and
@@ -23,8 +24,10 @@ type source struct {
 	err error // a read error other than io.EOF
 }
 
-func newSource(r io.Reader, off int64) *source {
-	return &source{r: r, buf: make([]byte, bufSize), off: off}
+// newSource returns a source reading r, which starts at file offset off and
+// holds n bytes; the buffer is no larger than needed for small files.
+func newSource(r io.Reader, off, n int64) *source {
+	return &source{r: r, buf: make([]byte, min(max(n+1, 16), bufSize)), off: off}
 }
 
 // unread returns the buffered bytes not consumed yet.

@@ -23,9 +23,12 @@ import (
 
 // Options tells Open how to read a file. The zero value detects everything.
 type Options struct {
-	// Format is "csv", "xlsx", "jsonl" or "sdmx-csv". When empty it comes from
-	// the file name extension (.csv, .txt and .tsv are CSV, .xlsx is Excel,
-	// .jsonl and .ndjson are JSON lines) or, failing that, from the content.
+	// Format is "csv", "xlsx", "jsonl" or "sdmx-csv" (which must be given).
+	// When empty it comes from the file name extension (.csv, .txt, .tsv and
+	// .tab are CSV, .xlsx and .xlsm Excel, .jsonl and .ndjson JSON lines) or,
+	// failing that, from the content (a zip archive is Excel, text starting
+	// with { is JSON lines, any other text CSV). A workbook is recognised
+	// by its content even under a .csv name, unless Format says "csv".
 	Format string
 	// Encoding of a text file: "" or "auto" to detect, or "utf-8", "latin-1"
 	// (ISO-8859-1) or "windows-1252" (cp1252); common aliases such as "utf8",
@@ -60,8 +63,10 @@ type Row struct {
 	// and safe to keep.
 	Fields []string
 	// Raw is the row as text, truncated to 4 KiB, for keeping rejected rows:
-	// for CSV and Excel the fields joined with the delimiter (quoted as in a
-	// CSV file where needed), for JSON lines the line itself.
+	// for CSV the fields joined with the delimiter (a comma for Excel),
+	// quoted as in a CSV file where needed, so that an unquoted line is Raw
+	// verbatim; for JSON lines the line itself. A row too long to parse
+	// keeps the start of its text.
 	Raw string
 	// Err is a row-level problem, a *RowError: the row cannot be used, but the
 	// file goes on.
@@ -79,8 +84,8 @@ type Reader interface {
 	// same error again.
 	Next() (Row, error)
 	// Encoding returns the encoding of the file after detection: "utf-8",
-	// "latin-1" or "windows-1252". Workbooks and JSON are always "utf-8"
-	// unless declared otherwise.
+	// "latin-1" or "windows-1252". Workbooks are always "utf-8"; JSON lines
+	// are detected like CSV.
 	Encoding() string
 	// Delimiter returns the field delimiter of a CSV file, or 0 for formats
 	// that have none.
@@ -144,7 +149,11 @@ func Open(r io.ReaderAt, size int64, name string, opt Options) (Reader, error) {
 	case FormatSDMXCSV:
 		return openSDMX(r, size, name, opt, head)
 	}
-	return openCSV(r, size, name, opt, head)
+	c, err := openCSV(r, size, name, opt, head)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // chooseFormat resolves the format from the option, the extension and the
@@ -242,7 +251,7 @@ func errString(err error) string {
 	if err == nil || err == io.EOF {
 		return "the file is shorter than its stated size"
 	}
-	return err.Error()
+	return errText(err)
 }
 
 // fileErrorf returns a *FileError with a formatted reason.

@@ -53,14 +53,14 @@ func (LoopbackOnly) Authorize(r *http.Request, a Action) error {
 
 // Server is the HTTP server of a node.
 type Server struct {
-	Store      atalaya.Store
-	Auth       Authorizer
-	Logger     *slog.Logger
-	Now        atalaya.Clock
-	NodeName   string
-	MaxUpload  int64 // bytes; default 512 MiB
-	TempDir    string
-	mux        *http.ServeMux
+	Store     atalaya.Store
+	Auth      Authorizer
+	Logger    *slog.Logger
+	Now       atalaya.Clock
+	NodeName  string
+	MaxUpload int64 // bytes; default 512 MiB
+	TempDir   string
+	mux       *http.ServeMux
 }
 
 // Handler returns the server's routes, wrapped in its middleware.

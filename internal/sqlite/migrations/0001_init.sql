@@ -131,9 +131,9 @@ CREATE INDEX flags_batch ON flags (batch, file, row);
 -- RecordFilter. The ICCS filter is a prefix range on the iccs index.
 CREATE TABLE records (
     id              INTEGER PRIMARY KEY,
-    source          TEXT NOT NULL REFERENCES sources (id),
+    source          TEXT NOT NULL REFERENCES sources (id) DEFERRABLE INITIALLY DEFERRED,
     key             TEXT NOT NULL,
-    batch           INTEGER NOT NULL REFERENCES batches (id),
+    batch           INTEGER NOT NULL REFERENCES batches (id) DEFERRABLE INITIALLY DEFERRED,
     file            TEXT NOT NULL,
     row             INTEGER NOT NULL,
     code_list       TEXT NOT NULL,
@@ -162,9 +162,9 @@ CREATE INDEX records_iccs ON records (iccs);
 
 CREATE TABLE observations (
     id              INTEGER PRIMARY KEY,
-    source          TEXT NOT NULL REFERENCES sources (id),
+    source          TEXT NOT NULL REFERENCES sources (id) DEFERRABLE INITIALLY DEFERRED,
     key             TEXT NOT NULL,
-    batch           INTEGER NOT NULL REFERENCES batches (id),
+    batch           INTEGER NOT NULL REFERENCES batches (id) DEFERRABLE INITIALLY DEFERRED,
     file            TEXT NOT NULL,
     row             INTEGER NOT NULL,
     code_list       TEXT NOT NULL,

@@ -1,0 +1,97 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/oas-atalaya/atalaya"
+)
+
+const cubeKeyColumns = `period, area, iccs, sex, age_band, weapon, context, source_type, unit, status`
+
+// cubeBulk adds cells to the cube: a cell that exists gets the new count
+// added to its own, and cells repeated in one call add up.
+var cubeBulk = newBulk("upsert cube", `INSERT INTO cube (`+cubeKeyColumns+`, count)`, 11,
+	`ON CONFLICT (`+cubeKeyColumns+`) DO UPDATE SET count = count + excluded.count`)
+
+// checkCells returns EINVALID for the first cell without a period or area,
+// or with an unknown source type, unit or status.
+func checkCells(cells []atalaya.CubeCell) error {
+	for _, c := range cells {
+		switch {
+		case c.Period == "" || c.Area == "":
+			return atalaya.Errorf(atalaya.EINVALID, "cube cell %+v has no period or area", c.CubeKey)
+		case !c.SourceType.Valid():
+			return atalaya.Errorf(atalaya.EINVALID, "cube cell %s %s %s: unknown source type %q", c.Period, c.Area, c.ICCS, c.SourceType)
+		case !c.Unit.Valid():
+			return atalaya.Errorf(atalaya.EINVALID, "cube cell %s %s %s: unknown unit %q", c.Period, c.Area, c.ICCS, c.Unit)
+		case !c.Status.Valid():
+			return atalaya.Errorf(atalaya.EINVALID, "cube cell %s %s %s: unknown status %q", c.Period, c.Area, c.ICCS, c.Status)
+		}
+	}
+	return nil
+}
+
+// addCells adds cells to the cube within the transaction of c.
+func addCells(ctx context.Context, c *stmtCache, cells []atalaya.CubeCell) error {
+	return c.run(ctx, cubeBulk, len(cells), func(args []any, i int) []any {
+		k := &cells[i]
+		return append(args, k.Period, k.Area, k.ICCS, k.Sex, k.AgeBand, k.Weapon, k.Context,
+			string(k.SourceType), string(k.Unit), string(k.Status), k.Count)
+	}, nil)
+}
+
+// Cube returns the cells that match f, ordered by key (period, area, ICCS,
+// sex, age band, weapon, context, source type, unit, status).
+func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCell, error) {
+	var w where
+	w.in("area", f.Areas)
+	w.in("iccs", f.ICCS)
+	if f.PeriodFrom != "" {
+		w.add("period >= ?", f.PeriodFrom)
+	}
+	if f.PeriodTo != "" {
+		w.add("period <= ?", f.PeriodTo)
+	}
+	if f.SourceType != "" {
+		w.add("source_type = ?", string(f.SourceType))
+	}
+	if f.Unit != "" {
+		w.add("unit = ?", string(f.Unit))
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+cubeKeyColumns+`, count FROM cube`+w.String()+
+		` ORDER BY `+cubeKeyColumns, w.args...)
+	if err != nil {
+		return nil, internal("read cube", err)
+	}
+	defer rows.Close()
+	var out []atalaya.CubeCell
+	for rows.Next() {
+		var c atalaya.CubeCell
+		if err := rows.Scan(&c.Period, &c.Area, &c.ICCS, &c.Sex, &c.AgeBand, &c.Weapon, &c.Context,
+			&c.SourceType, &c.Unit, &c.Status, &c.Count); err != nil {
+			return nil, internal("read cube", err)
+		}
+		out = append(out, c)
+	}
+	return out, internal("read cube", rows.Err())
+}
+
+// ReplaceCube replaces the whole cube with cells in one transaction; cells
+// with the same key add up. Readers see the old cube until it commits.
+func (db *DB) ReplaceCube(ctx context.Context, cells []atalaya.CubeCell) error {
+	if err := checkCells(cells); err != nil {
+		return err
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM cube`); err != nil {
+		return internal("clear cube", err)
+	}
+	if err := addCells(ctx, newStmtCache(tx), cells); err != nil {
+		return err
+	}
+	return internal("commit cube", tx.Commit())
+}

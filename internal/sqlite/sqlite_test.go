@@ -1,0 +1,100 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/sqlite"
+	"github.com/oas-atalaya/atalaya/internal/storetest"
+)
+
+// mustOpen opens a new database in a temporary directory and closes it when
+// the test ends.
+func mustOpen(tb testing.TB, opts ...sqlite.Option) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "atalaya.db"), opts...)
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) atalaya.Store { return mustOpen(t) })
+}
+
+func TestOpen_Reopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "atalaya.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := db.PutSource(ctx, atalaya.Source{ID: "s", Agency: "A", Type: atalaya.SourcePolice}); err != nil {
+		t.Fatalf("PutSource: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+
+	// Reopening applies no migration twice and keeps the data.
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer db.Close()
+	if _, err := db.Source(ctx, "s"); err != nil {
+		t.Errorf("Source after reopen: %v", err)
+	}
+}
+
+func TestOpen_BadPath(t *testing.T) {
+	for _, p := range []string{"", ":memory:", "a?b.db"} {
+		if _, err := sqlite.Open(context.Background(), p); atalaya.ErrorCode(err) != atalaya.EINVALID {
+			t.Errorf("Open(%q) = %v; want EINVALID", p, err)
+		}
+	}
+}
+
+func TestWithClock(t *testing.T) {
+	now := time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC)
+	db := mustOpen(t, sqlite.WithClock(func() time.Time { return now }))
+	ctx := context.Background()
+	if err := db.PutSource(ctx, atalaya.Source{ID: "s", Agency: "A", Type: atalaya.SourcePolice}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := db.BeginBatch(ctx, atalaya.Batch{Source: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := w.Commit(ctx, atalaya.Batch{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.StartedAt.Equal(now) || !b.FinishedAt.Equal(now) {
+		t.Errorf("batch times %v, %v; want both %v", b.StartedAt, b.FinishedAt, now)
+	}
+	if err := db.PutCodeList(ctx, atalaya.CodeList{ID: "l", Name: "L"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutICCS(ctx, []atalaya.ICCSCategory{{Code: "01", Level: 1, Name: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddMapping(ctx, atalaya.Mapping{CodeList: "l", Entries: []atalaya.MappingEntry{{NationalCode: "a", ICCS: "01"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.Mapping(ctx, "l", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.CreatedAt != "2026-05-04T03:02:01Z" {
+		t.Errorf("CreatedAt = %q; want 2026-05-04T03:02:01Z", m.CreatedAt)
+	}
+}
