@@ -60,7 +60,7 @@ func TestIngestCommand(t *testing.T) {
 	// A second run: every row is a duplicate or rejected again; --json.
 	code, out, _ = atalaya(t, "ingest", "--json", "--db", db, "--profile", "lapd-incidents", lapd)
 	var res struct {
-		Batch struct{ Read, Accepted, Rejected, Duplicates int64 }
+		Batch    struct{ Read, Accepted, Rejected, Duplicates int64 }
 		Balanced bool
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {

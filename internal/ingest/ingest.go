@@ -50,6 +50,16 @@ type Options struct {
 // file-level problem (missing columns, not a text file, wrong encoding)
 // refuses the whole batch: nothing is stored and the error says why.
 func (in *Ingester) Ingest(ctx context.Context, p *Profile, files []File, opt Options) (atalaya.Batch, error) {
+	b, err := in.ingest(ctx, p, files, opt)
+	if err != nil && ctx.Err() != nil {
+		// The store may report a cancelled context in its own words
+		// ("statement is closed"); say what happened.
+		return b, ctx.Err()
+	}
+	return b, err
+}
+
+func (in *Ingester) ingest(ctx context.Context, p *Profile, files []File, opt Options) (atalaya.Batch, error) {
 	now := time.Now
 	if in.Now != nil {
 		now = in.Now

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
@@ -65,65 +64,6 @@ func (db *DB) PutAreas(ctx context.Context, areas []atalaya.Area) error {
 		}
 	}
 	return internal("commit areas", tx.Commit())
-}
-
-// parentInfo is what PutAreas checks of a parent that is already stored.
-type parentInfo struct {
-	level   int
-	country string
-}
-
-// checkAreas validates areas and returns them ordered by level, then code,
-// so that each parent is inserted before its children. stored looks up a
-// parent that is not among areas.
-func checkAreas(areas []atalaya.Area, stored func(code string) (parentInfo, bool, error)) ([]atalaya.Area, error) {
-	byCode := make(map[string]atalaya.Area, len(areas))
-	for _, a := range areas {
-		if err := a.Validate(); err != nil {
-			return nil, err
-		}
-		if _, dup := byCode[a.Code]; dup {
-			return nil, atalaya.Errorf(atalaya.EINVALID, "area %s appears twice", a.Code)
-		}
-		byCode[a.Code] = a
-	}
-	for _, a := range areas {
-		if a.Parent == "" {
-			continue
-		}
-		var p parentInfo
-		if pa, ok := byCode[a.Parent]; ok {
-			p = parentInfo{level: pa.Level, country: pa.Country}
-		} else {
-			var found bool
-			var err error
-			if p, found, err = stored(a.Parent); err != nil {
-				return nil, err
-			} else if !found {
-				return nil, atalaya.Errorf(atalaya.EINVALID, "area %s: parent %s does not exist", a.Code, a.Parent)
-			}
-		}
-		if p.level != a.Level-1 {
-			return nil, atalaya.Errorf(atalaya.EINVALID, "area %s is at level %d but its parent %s is at level %d; a child is one level below its parent", a.Code, a.Level, a.Parent, p.level)
-		}
-		if p.country != a.Country {
-			return nil, atalaya.Errorf(atalaya.EINVALID, "area %s: parent %s is in another country (%s)", a.Code, a.Parent, p.country)
-		}
-	}
-	sorted := append([]atalaya.Area(nil), areas...)
-	sort.Slice(sorted, func(i, j int) bool {
-		if sorted[i].Level != sorted[j].Level {
-			return sorted[i].Level < sorted[j].Level
-		}
-		return sorted[i].Code < sorted[j].Code
-	})
-	return sorted, nil
-}
-
-// areaSearchText is what AreaFilter.Search looks into: code and name,
-// lower-cased with Unicode rules (SQLite's lower() knows only ASCII).
-func areaSearchText(a atalaya.Area) string {
-	return strings.ToLower(a.Code) + "\x1f" + strings.ToLower(a.Name)
 }
 
 const areaColumns = `code, country, coalesce(parent, ''), level, name, names, valid_from, valid_to, source`

@@ -121,44 +121,6 @@ func (w *batchWriter) Commit(ctx context.Context, b atalaya.Batch, delta []atala
 	return final, nil
 }
 
-// mergeBatch returns begun updated with the non-empty fields of final, and
-// checks the result.
-func mergeBatch(begun, final atalaya.Batch) (atalaya.Batch, error) {
-	switch {
-	case final.ID != 0 && final.ID != begun.ID:
-		return final, atalaya.Errorf(atalaya.EINVALID, "commit of batch %d names batch %d", begun.ID, final.ID)
-	case final.Source != "" && final.Source != begun.Source:
-		return final, atalaya.Errorf(atalaya.EINVALID, "batch %d is of source %s, not %s", begun.ID, begun.Source, final.Source)
-	case !final.Balanced():
-		return final, atalaya.Errorf(atalaya.EINVALID, "batch %d does not balance: read %d ≠ accepted %d + rejected %d + duplicates %d",
-			begun.ID, final.Read, final.Accepted, final.Rejected, final.Duplicates)
-	case final.Read < 0 || final.Accepted < 0 || final.Rejected < 0 || final.Duplicates < 0 || final.Flagged < 0:
-		return final, atalaya.Errorf(atalaya.EINVALID, "batch %d has a negative count", begun.ID)
-	case final.Flagged > final.Accepted:
-		return final, atalaya.Errorf(atalaya.EINVALID, "batch %d flags %d rows but accepted only %d", begun.ID, final.Flagged, final.Accepted)
-	}
-	out := begun
-	if final.Profile != "" {
-		out.Profile = final.Profile
-	}
-	if final.Files != nil {
-		out.Files = final.Files
-	}
-	if final.SHA256 != "" {
-		out.SHA256 = final.SHA256
-	}
-	if !final.StartedAt.IsZero() {
-		out.StartedAt = final.StartedAt
-	}
-	out.FinishedAt = final.FinishedAt
-	if final.Submitter != "" {
-		out.Submitter = final.Submitter
-	}
-	out.Read, out.Accepted, out.Rejected = final.Read, final.Accepted, final.Rejected
-	out.Duplicates, out.Flagged = final.Duplicates, final.Flagged
-	return out, nil
-}
-
 // Rollback abandons the batch. It is safe to call after Commit and more
 // than once.
 func (w *batchWriter) Rollback() error {

@@ -13,24 +13,6 @@ const cubeKeyColumns = `period, area, iccs, sex, age_band, weapon, context, sour
 var cubeBulk = newBulk("upsert cube", `INSERT INTO cube (`+cubeKeyColumns+`, count)`, 11,
 	`ON CONFLICT (`+cubeKeyColumns+`) DO UPDATE SET count = count + excluded.count`)
 
-// checkCells returns EINVALID for the first cell without a period or area,
-// or with an unknown source type, unit or status.
-func checkCells(cells []atalaya.CubeCell) error {
-	for _, c := range cells {
-		switch {
-		case c.Period == "" || c.Area == "":
-			return atalaya.Errorf(atalaya.EINVALID, "cube cell %+v has no period or area", c.CubeKey)
-		case !c.SourceType.Valid():
-			return atalaya.Errorf(atalaya.EINVALID, "cube cell %s %s %s: unknown source type %q", c.Period, c.Area, c.ICCS, c.SourceType)
-		case !c.Unit.Valid():
-			return atalaya.Errorf(atalaya.EINVALID, "cube cell %s %s %s: unknown unit %q", c.Period, c.Area, c.ICCS, c.Unit)
-		case !c.Status.Valid():
-			return atalaya.Errorf(atalaya.EINVALID, "cube cell %s %s %s: unknown status %q", c.Period, c.Area, c.ICCS, c.Status)
-		}
-	}
-	return nil
-}
-
 // addCells adds cells to the cube within the transaction of c.
 func addCells(ctx context.Context, c *stmtCache, cells []atalaya.CubeCell) error {
 	return c.run(ctx, cubeBulk, len(cells), func(args []any, i int) []any {

@@ -38,21 +38,6 @@ func (db *DB) PutICCS(ctx context.Context, cats []atalaya.ICCSCategory) error {
 	return internal("commit ICCS", tx.Commit())
 }
 
-// checkICCSCategory returns EINVALID if c is not a well-formed category.
-func checkICCSCategory(c atalaya.ICCSCategory) error {
-	switch lvl := atalaya.ICCSLevel(c.Code); {
-	case lvl == 0:
-		return atalaya.Errorf(atalaya.EINVALID, "ICCS code %q must be 2, 4, 5 or 6 digits", c.Code)
-	case c.Level != lvl:
-		return atalaya.Errorf(atalaya.EINVALID, "ICCS %s: level %d should be %d", c.Code, c.Level, lvl)
-	case c.Parent != atalaya.ICCSParent(c.Code):
-		return atalaya.Errorf(atalaya.EINVALID, "ICCS %s: parent %q should be %q", c.Code, c.Parent, atalaya.ICCSParent(c.Code))
-	case c.Name == "":
-		return atalaya.Errorf(atalaya.EINVALID, "ICCS %s has no name", c.Code)
-	}
-	return nil
-}
-
 // ICCS returns the whole classification ordered by code.
 func (db *DB) ICCS(ctx context.Context) ([]atalaya.ICCSCategory, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT code, level, parent, name, verification FROM iccs ORDER BY code`)

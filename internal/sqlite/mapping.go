@@ -34,18 +34,6 @@ func (db *DB) PutCodeList(ctx context.Context, cl atalaya.CodeList) error {
 	return internal("commit code list", tx.Commit())
 }
 
-func checkCodeList(cl atalaya.CodeList) error {
-	switch {
-	case cl.ID == "":
-		return atalaya.Errorf(atalaya.EINVALID, "code list has no id")
-	case cl.Name == "":
-		return atalaya.Errorf(atalaya.EINVALID, "code list %s has no name", cl.ID)
-	case cl.Country != "" && !atalaya.ValidCountryCode(cl.Country):
-		return atalaya.Errorf(atalaya.EINVALID, "code list %s: country %q must be ISO 3166-1 alpha-3", cl.ID, cl.Country)
-	}
-	return nil
-}
-
 // CodeLists returns all code lists ordered by id.
 func (db *DB) CodeLists(ctx context.Context) ([]atalaya.CodeList, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, name, country, description FROM code_lists ORDER BY id`)
@@ -144,26 +132,6 @@ func checkMappingICCS(ctx context.Context, tx *sql.Tx, m atalaya.Mapping) error 
 		known[e.ICCS] = true
 	}
 	return nil
-}
-
-// sameEntries reports whether two mappings say the same thing: the same
-// national codes (compared by atalaya.NormalizeCode, in any order), each
-// with the same label, ICCS code, implications and note.
-func sameEntries(a, b []atalaya.MappingEntry) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	idx := make(map[string]atalaya.MappingEntry, len(a))
-	for _, e := range a {
-		idx[atalaya.NormalizeCode(e.NationalCode)] = e
-	}
-	for _, e := range b {
-		o, ok := idx[atalaya.NormalizeCode(e.NationalCode)]
-		if !ok || o.Label != e.Label || o.ICCS != e.ICCS || o.Implies != e.Implies || o.Note != e.Note {
-			return false
-		}
-	}
-	return true
 }
 
 // Mapping returns a version of a code list's mapping, the latest for

@@ -118,22 +118,6 @@ func (w *batchWriter) checkItem(what, key, source string) error {
 	return nil
 }
 
-// firstOfKeys returns the indexes of the first occurrence of each key among
-// n items, and a map from key to that index. Later occurrences are
-// duplicates within the call and are not sent to the database.
-func firstOfKeys(n int, key func(int) string) (send []int, idx map[string]int) {
-	send = make([]int, 0, n)
-	idx = make(map[string]int, n)
-	for i := 0; i < n; i++ {
-		k := key(i)
-		if _, dup := idx[k]; !dup {
-			idx[k] = i
-			send = append(send, i)
-		}
-	}
-	return send, idx
-}
-
 // recordWhere returns the WHERE clause of f, without its limit. EINVALID if
 // f.ICCS is not an ICCS code.
 func recordWhere(f atalaya.RecordFilter) (where, error) {

@@ -98,13 +98,6 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.w.Close()
 		return nil, err
 	}
-	if scratchDrop != "" {
-		for _, ix := range strings.Split(scratchDrop, ",") {
-			if _, err := db.w.Exec("DROP INDEX " + ix); err != nil {
-				panic(err)
-			}
-		}
-	}
 
 	if db.r, err = sql.Open("sqlite", path+"?"+readParams); err != nil {
 		db.w.Close()
@@ -139,8 +132,6 @@ func (db *DB) Backend() string { return "sqlite" }
 
 // Path returns the path of the database file.
 func (db *DB) Path() string { return db.path }
-
-var scratchDrop string
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS

@@ -185,7 +185,7 @@ func chooseFormat(name, format string, head []byte) (string, error) {
 		if kind == "zip" && (format == FormatXLSX || !declared) {
 			return FormatXLSX, nil
 		}
-		return "", fileErrorf(name, 0, "is %s, not a %s file", kindText(kind), formatText(format, ext))
+		return "", fileErrorf(name, 0, "is %s, not %s", kindText(kind), formatText(format, ext))
 	}
 	if format == FormatXLSX {
 		return "", fileErrorf(name, 0, "is not an Excel .xlsx workbook (it is not a zip archive); if it is a text file, name it .csv or set format: csv")
@@ -235,16 +235,16 @@ func kindText(kind string) string {
 func formatText(format, ext string) string {
 	switch format {
 	case FormatJSONL:
-		return "JSON lines"
+		return "a JSON lines file"
 	case FormatSDMXCSV:
-		return "SDMX-CSV"
+		return "an SDMX-CSV file"
 	case FormatCSV:
-		return "CSV"
+		return "a CSV file"
 	}
 	if ext != "" {
-		return strings.TrimPrefix(ext, ".")
+		return "a " + strings.TrimPrefix(ext, ".") + " file"
 	}
-	return "text"
+	return "a text file"
 }
 
 func errString(err error) string {

@@ -125,15 +125,17 @@ CREATE TABLE flags (
 ) STRICT;
 CREATE INDEX flags_batch ON flags (batch, file, row);
 
--- Records are the bulk of the database and of an ingest's time: every index
--- here is paid for on each insert, so there are only the unique key (which
--- dedupes and serves the Source filter) and one index per other filter of
--- RecordFilter. The ICCS filter is a prefix range on the iccs index.
+-- Records are the bulk of the database and of an ingest's time, so they
+-- carry no foreign keys (the batch writer sets source and batch itself, from
+-- a batch whose source it checked; a check per row would be paid on the
+-- hottest path) and only the indexes that RecordFilter needs: the unique key,
+-- which dedupes and serves the Source filter, and one index each for Batch,
+-- Area and the ICCS filter, a prefix range on the iccs index.
 CREATE TABLE records (
     id              INTEGER PRIMARY KEY,
-    source          TEXT NOT NULL REFERENCES sources (id) DEFERRABLE INITIALLY DEFERRED,
+    source          TEXT NOT NULL,
     key             TEXT NOT NULL,
-    batch           INTEGER NOT NULL REFERENCES batches (id) DEFERRABLE INITIALLY DEFERRED,
+    batch           INTEGER NOT NULL,
     file            TEXT NOT NULL,
     row             INTEGER NOT NULL,
     code_list       TEXT NOT NULL,
@@ -162,9 +164,9 @@ CREATE INDEX records_iccs ON records (iccs);
 
 CREATE TABLE observations (
     id              INTEGER PRIMARY KEY,
-    source          TEXT NOT NULL REFERENCES sources (id) DEFERRABLE INITIALLY DEFERRED,
+    source          TEXT NOT NULL,
     key             TEXT NOT NULL,
-    batch           INTEGER NOT NULL REFERENCES batches (id) DEFERRABLE INITIALLY DEFERRED,
+    batch           INTEGER NOT NULL,
     file            TEXT NOT NULL,
     row             INTEGER NOT NULL,
     code_list       TEXT NOT NULL,

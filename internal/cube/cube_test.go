@@ -1,0 +1,112 @@
+package cube_test
+
+import (
+	"testing"
+
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/cube"
+)
+
+func lineage(area string) []string {
+	switch area {
+	case "MEX-09", "MEX-15":
+		return []string{area, "MEX"}
+	}
+	return []string{area}
+}
+
+func count(cells []atalaya.CubeCell, area, iccs string) int64 {
+	var n int64
+	for _, c := range cells {
+		if c.Area == area && c.ICCS == iccs {
+			n += c.Count
+		}
+	}
+	return n
+}
+
+func TestRecordsRollUpEveryLevel(t *testing.T) {
+	a := cube.New()
+	rec := func(area, iccs string) *atalaya.Record {
+		return &atalaya.Record{Period: "2024-01", Area: area, ICCS: iccs, Sex: "F", AgeBand: "U", Weapon: "U", Unit: atalaya.UnitOffence,
+			Provenance: atalaya.Provenance{Status: atalaya.StatusPreliminary}}
+	}
+	a.AddRecord(rec("MEX-09", "020221"), atalaya.SourcePolice)
+	a.AddRecord(rec("MEX-09", "020221"), atalaya.SourcePolice)
+	a.AddRecord(rec("MEX-15", "0201"), atalaya.SourcePolice)
+	a.AddRecord(&atalaya.Record{Period: "2024-01", Area: "MEX-15", ICCS: "0101", Unit: atalaya.UnitRate}, atalaya.SourcePolice) // not countable
+	cells := a.Cells(lineage)
+	want := []struct {
+		area, iccs string
+		n          int64
+	}{
+		{"MEX-09", "020221", 2}, {"MEX-09", "02022", 2}, {"MEX-09", "0202", 2}, {"MEX-09", "02", 2},
+		{"MEX-15", "0201", 1}, {"MEX-15", "02", 1}, {"MEX", "02", 3}, {"MEX", "0202", 2}, {"MEX", "0201", 1},
+		{"MEX", "01", 0}, {"MEX-15", "0101", 0},
+	}
+	for _, w := range want {
+		if got := count(cells, w.area, w.iccs); got != w.n {
+			t.Errorf("%s %s = %d, want %d", w.area, w.iccs, got, w.n)
+		}
+	}
+	if err := cube.Check(cells); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestObservationTotalsAreNotAddedToTheirParts: a series that gives both a
+// total (0502 theft) and one of its parts (05021 vehicles) must not count
+// the part twice in the total.
+func TestObservationTotalsAreNotAddedToTheirParts(t *testing.T) {
+	a := cube.New()
+	obs := func(iccs string, v float64) *atalaya.Observation {
+		return &atalaya.Observation{Period: "2020", Area: "COL", ICCS: iccs, Sex: "T", AgeBand: "T", Weapon: "U", Unit: atalaya.UnitOffence, Value: v,
+			Provenance: atalaya.Provenance{Status: atalaya.StatusPreliminary}}
+	}
+	a.AddObservation(obs("0502", 1000), atalaya.SourceInternational)
+	a.AddObservation(obs("05021", 300), atalaya.SourceInternational)
+	a.AddObservation(obs("0501", 200.4), atalaya.SourceInternational)
+	cells := a.Cells(lineage)
+	for _, w := range []struct {
+		iccs string
+		n    int64
+	}{{"0502", 1000}, {"05021", 300}, {"0501", 200}, {"05", 1200}} {
+		if got := count(cells, "COL", w.iccs); got != w.n {
+			t.Errorf("COL %s = %d, want %d", w.iccs, got, w.n)
+		}
+	}
+}
+
+func TestCheckRefusesUnboundedValues(t *testing.T) {
+	ok := atalaya.CubeKey{Period: "2024-01", Area: "MEX", ICCS: "0101", Sex: "F", AgeBand: "15-29", Weapon: "firearm", SourceType: atalaya.SourcePolice, Unit: atalaya.UnitVictim, Status: atalaya.StatusPreliminary}
+	if err := cube.Check([]atalaya.CubeCell{{CubeKey: ok, Count: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	bad := []func(k *atalaya.CubeKey){
+		func(k *atalaya.CubeKey) { k.Sex = "female" },
+		func(k *atalaya.CubeKey) { k.AgeBand = "37" },
+		func(k *atalaya.CubeKey) { k.Weapon = "rifle" },
+		func(k *atalaya.CubeKey) { k.ICCS = "01011" + "9" + "9" },
+		func(k *atalaya.CubeKey) { k.Unit = atalaya.UnitRate },
+		func(k *atalaya.CubeKey) { k.Context = "gang" },
+		func(k *atalaya.CubeKey) { k.Period = "2024-01-05" },
+	}
+	for i, f := range bad {
+		k := ok
+		f(&k)
+		if err := cube.Check([]atalaya.CubeCell{{CubeKey: k, Count: 1}}); err == nil {
+			t.Errorf("case %d: %+v passed the check", i, k)
+		}
+	}
+	var many []atalaya.CubeCell
+	for i := 0; i < cube.MaxAgeBands+1; i++ {
+		k := ok
+		k.AgeBand = atoa(i) + "-" + atoa(i)
+		many = append(many, atalaya.CubeCell{CubeKey: k, Count: 1})
+	}
+	if err := cube.Check(many); err == nil {
+		t.Error("more than MaxAgeBands age bands passed the check")
+	}
+}
+
+func atoa(i int) string { return string(rune('0'+i/10)) + string(rune('0'+i%10)) }
