@@ -210,6 +210,9 @@ func (p *Profile) Validate() error {
 		if len(p.Offence.Columns) > 0 && p.Offence.CodeList == "" {
 			return atalaya.Errorf(atalaya.EINVALID, "offence.code_list is missing")
 		}
+		if p.Kind == KindAggregates && len(p.Key) > 0 {
+			return atalaya.Errorf(atalaya.EINVALID, "key: aggregates are identified by their dimensions (area, period, offence, sex, age, weapon, context, unit, dims); remove key")
+		}
 		if p.Kind == KindAggregates && p.Value == "" {
 			return atalaya.Errorf(atalaya.EINVALID, "value: aggregates need a value column")
 		}

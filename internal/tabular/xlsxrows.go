@@ -339,47 +339,6 @@ func (s *sheetReader) endCell(c *cell, res *rowResult) {
 	s.cells = append(s.cells, cellValue{c.col, v})
 }
 
-// value renders a cell as text.
-func (s *sheetReader) value(c *cell) (v, problem string) {
-	text := string(s.text)
-	switch c.typ {
-	case "s":
-		i, err := strconv.Atoi(strings.TrimSpace(text))
-		if err != nil || i < 0 || i >= len(s.wb.sst) {
-			return "", fmt.Sprintf("refers to shared string %q, which the workbook does not have", truncate(text, 20))
-		}
-		return s.wb.sst[i], ""
-	case "inlineStr", "str", "e", "d":
-		return unescapeX(text), ""
-	case "b":
-		switch strings.TrimSpace(text) {
-		case "1":
-			return "true", ""
-		case "0":
-			return "false", ""
-		}
-		return text, ""
-	}
-	if c.style >= 0 && c.style < len(s.wb.styles) && s.wb.styles[c.style] != kindNumber {
-		if d, ok := excelDate(strings.TrimSpace(text), s.wb.date1904, s.wb.styles[c.style]); ok {
-			return d, ""
-		}
-	}
-	return text, ""
-}
-
-// columnName names a column for messages: its header name, or its letters.
-func (s *sheetReader) columnName(col int) string {
-	if col < len(s.header) {
-		return s.header[col]
-	}
-	var b []byte
-	for n := col + 1; n > 0; n = (n - 1) / 26 {
-		b = append([]byte{byte('A' + (n-1)%26)}, b...)
-	}
-	return string(b)
-}
-
 // Header implements Reader.
 func (s *sheetReader) Header() []string { return s.header }
 

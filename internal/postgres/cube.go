@@ -1,0 +1,101 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/oas-atalaya/atalaya"
+)
+
+const cubeKeyColumns = `period, area, iccs, sex, age_band, weapon, context, source_type, unit, status`
+
+var cubeStage = staging{
+	name: "cube_stage",
+	ddl: `period text, area text, iccs text, sex text, age_band text, weapon text, context text,
+		source_type text, unit text, status text, count bigint`,
+	cols: columnList(cubeKeyColumns + ", count"),
+}
+
+// cubeInsert adds the staged cells to the cube: cells repeated in the stage
+// are summed first (one INSERT may not update a row twice), then a cell
+// that exists gets the new count added to its own.
+const cubeInsert = `INSERT INTO cube (` + cubeKeyColumns + `, count)
+	SELECT ` + cubeKeyColumns + `, sum(count) FROM cube_stage GROUP BY ` + cubeKeyColumns + `
+	ON CONFLICT (` + cubeKeyColumns + `) DO UPDATE SET count = cube.count + excluded.count`
+
+// addCells adds cells to the cube within tx; created records the staging
+// tables that tx already has.
+func addCells(ctx context.Context, tx pgx.Tx, created map[string]bool, cells []atalaya.CubeCell) error {
+	if len(cells) == 0 {
+		return nil
+	}
+	if err := stage(ctx, tx, created, cubeStage); err != nil {
+		return err
+	}
+	err := copyRows(ctx, tx, cubeStage, len(cells), func(i int, v []any) []any {
+		k := &cells[i]
+		v[0], v[1], v[2], v[3], v[4] = k.Period, k.Area, k.ICCS, k.Sex, k.AgeBand
+		v[5], v[6], v[7], v[8], v[9] = k.Weapon, k.Context, string(k.SourceType), string(k.Unit), string(k.Status)
+		v[10] = k.Count
+		return v
+	})
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, cubeInsert)
+	return internal("add cube cells", err)
+}
+
+// Cube returns the cells that match f, ordered by key (period, area, ICCS,
+// sex, age band, weapon, context, source type, unit, status).
+func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCell, error) {
+	var w where
+	if len(f.Areas) > 0 {
+		w.add("area = ANY(?)", f.Areas)
+	}
+	if len(f.ICCS) > 0 {
+		w.add("iccs = ANY(?)", f.ICCS)
+	}
+	if f.PeriodFrom != "" {
+		w.add("period >= ?", f.PeriodFrom)
+	}
+	if f.PeriodTo != "" {
+		w.add("period <= ?", f.PeriodTo)
+	}
+	if f.SourceType != "" {
+		w.add("source_type = ?", string(f.SourceType))
+	}
+	if f.Unit != "" {
+		w.add("unit = ?", string(f.Unit))
+	}
+	rows, err := db.pool.Query(ctx, `SELECT `+cubeKeyColumns+`, count FROM cube`+w.String()+
+		` ORDER BY `+cubeKeyColumns, w.args...)
+	if err != nil {
+		return nil, internal("read cube", err)
+	}
+	defer rows.Close()
+	var out []atalaya.CubeCell
+	for rows.Next() {
+		var c atalaya.CubeCell
+		if err := rows.Scan(&c.Period, &c.Area, &c.ICCS, &c.Sex, &c.AgeBand, &c.Weapon, &c.Context,
+			&c.SourceType, &c.Unit, &c.Status, &c.Count); err != nil {
+			return nil, internal("read cube", err)
+		}
+		out = append(out, c)
+	}
+	return out, internal("read cube", rows.Err())
+}
+
+// ReplaceCube replaces the whole cube with cells in one transaction; cells
+// with the same key add up. Readers see the old cube until it commits.
+func (db *DB) ReplaceCube(ctx context.Context, cells []atalaya.CubeCell) error {
+	if err := checkCells(cells); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM cube`); err != nil {
+			return internal("clear cube", err)
+		}
+		return addCells(ctx, tx, map[string]bool{}, cells)
+	})
+}
