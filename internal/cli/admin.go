@@ -49,6 +49,9 @@ func runAreas(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "import" {
 		return runAreasImport(ctx, env, args[1:])
 	}
+	if len(args) > 0 && args[0] == "add" {
+		return runAreasAdd(ctx, env, args[1:])
+	}
 	fs := newFlags(env, "areas", "\n       atalaya areas import [flags] FILE.geojson")
 	db := fs.String("db", DefaultDB, "database URL")
 	country := fs.String("country", "", "only this country (ISO3)")
@@ -252,5 +255,40 @@ func runProfiles(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "%-22s %s\n", n, p.Description)
 	}
+	return nil
+}
+
+// runAreasAdd adds one area without a boundary, e.g. a city that groups the
+// police districts imported under it.
+func runAreasAdd(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "areas add", "")
+	db := fs.String("db", DefaultDB, "database URL")
+	code := fs.String("code", "", "the area's national code (or ISO3 for a country), e.g. LA")
+	name := fs.String("name", "", "the area's name")
+	parent := fs.String("parent", "", "the parent area's code, e.g. USA")
+	level := fs.Int("level", 1, "level: 0 country, 1 below it, …")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *code == "" || *name == "" || (*level > 0 && *parent == "") {
+		return usageErr("areas add needs --code, --name and, below level 0, --parent")
+	}
+	a := atalaya.Area{Code: strings.ToUpper(*code), Name: *name, Level: *level}
+	if *level > 0 {
+		a.Code, a.Parent = atalaya.SubAreaCode(*parent, *code), *parent
+	}
+	a.Country = atalaya.AreaCountry(a.Code)
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	s, err := OpenStore(ctx, *db, env.Now)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.PutAreas(ctx, []atalaya.Area{a}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "added area %s (%s), level %d\n", a.Code, a.Name, a.Level)
 	return nil
 }
