@@ -64,42 +64,122 @@ func (a *Accumulator) Len() int { return len(a.recs) + len(a.obs) }
 type Lineage func(area string) []string
 
 // Cells expands the finest-level counts to every area level and every ICCS
-// level and returns them sorted by key.
+// level. The cells come in no particular order; Sort orders them.
 func (a *Accumulator) Cells(lineage Lineage) []atalaya.CubeCell {
-	byICCS := make(map[atalaya.CubeKey]int64, len(a.recs)*4+len(a.obs)*2)
+	// The expansion multiplies the cells by up to eight; keys are interned
+	// to small integers so that the maps hash 16 bytes, not ten strings.
+	in := newInterner()
+	byICCS := make(map[packedKey]int64, len(a.recs)*4+len(a.obs)*2)
 	for k, n := range a.recs {
-		for _, code := range atalaya.ICCSLineage(k.ICCS) {
-			kk := k
-			kk.ICCS = code
-			byICCS[kk] += n
+		pk := in.pack(k)
+		for _, code := range in.iccsLineage(pk.iccs) {
+			pk.iccs = code
+			byICCS[pk] += n
 		}
+	}
+	explicit := make(map[packedKey]bool, len(a.obs))
+	for k := range a.obs {
+		explicit[in.pack(k)] = true
 	}
 	for k, n := range a.obs {
-		lin := atalaya.ICCSLineage(k.ICCS)
-		byICCS[k] += n
-		for _, code := range lin[1:] {
-			kk := k
-			kk.ICCS = code
-			if _, explicit := a.obs[kk]; explicit {
+		pk := in.pack(k)
+		byICCS[pk] += n
+		for _, code := range in.iccsLineage(pk.iccs)[1:] {
+			pk.iccs = code
+			if explicit[pk] {
 				break // the series gives this total itself
 			}
-			byICCS[kk] += n
+			byICCS[pk] += n
 		}
 	}
-	all := make(map[atalaya.CubeKey]int64, len(byICCS)*2)
+	all := make(map[packedKey]int64, len(byICCS)*2)
 	for k, n := range byICCS {
-		for _, area := range lineage(k.Area) {
-			kk := k
-			kk.Area = area
-			all[kk] += n
+		for _, area := range in.areaLineage(k.area, lineage) {
+			k.area = area
+			all[k] += n
 		}
 	}
 	cells := make([]atalaya.CubeCell, 0, len(all))
 	for k, n := range all {
-		cells = append(cells, atalaya.CubeCell{CubeKey: k, Count: n})
+		cells = append(cells, atalaya.CubeCell{CubeKey: in.unpack(k), Count: n})
 	}
-	Sort(cells)
 	return cells
+}
+
+// packedKey is a CubeKey with its fields replaced by interned numbers; tail
+// stands for the small dimensions (sex, age band, weapon, context, source
+// type, unit, status) together.
+type packedKey struct{ period, area, iccs, tail uint32 }
+
+type tailKey struct {
+	sex, age, weapon, context string
+	st                        atalaya.SourceType
+	unit                      atalaya.CountingUnit
+	status                    atalaya.Status
+}
+
+type interner struct {
+	ids     map[string]uint32
+	strs    []string
+	tails   map[tailKey]uint32
+	tailsBy []tailKey
+	iccs    map[uint32][]uint32
+	areas   map[uint32][]uint32
+}
+
+func newInterner() *interner {
+	return &interner{ids: map[string]uint32{}, tails: map[tailKey]uint32{}, iccs: map[uint32][]uint32{}, areas: map[uint32][]uint32{}}
+}
+
+func (in *interner) id(s string) uint32 {
+	if id, ok := in.ids[s]; ok {
+		return id
+	}
+	id := uint32(len(in.strs))
+	in.ids[s] = id
+	in.strs = append(in.strs, s)
+	return id
+}
+
+func (in *interner) pack(k atalaya.CubeKey) packedKey {
+	t := tailKey{k.Sex, k.AgeBand, k.Weapon, k.Context, k.SourceType, k.Unit, k.Status}
+	tid, ok := in.tails[t]
+	if !ok {
+		tid = uint32(len(in.tailsBy))
+		in.tails[t] = tid
+		in.tailsBy = append(in.tailsBy, t)
+	}
+	return packedKey{period: in.id(k.Period), area: in.id(k.Area), iccs: in.id(k.ICCS), tail: tid}
+}
+
+func (in *interner) unpack(k packedKey) atalaya.CubeKey {
+	t := in.tailsBy[k.tail]
+	return atalaya.CubeKey{Period: in.strs[k.period], Area: in.strs[k.area], ICCS: in.strs[k.iccs],
+		Sex: t.sex, AgeBand: t.age, Weapon: t.weapon, Context: t.context, SourceType: t.st, Unit: t.unit, Status: t.status}
+}
+
+func (in *interner) iccsLineage(code uint32) []uint32 {
+	if l, ok := in.iccs[code]; ok {
+		return l
+	}
+	var l []uint32
+	for _, c := range atalaya.ICCSLineage(in.strs[code]) {
+		l = append(l, in.id(c))
+	}
+	in.iccs[code] = l
+	return l
+}
+
+func (in *interner) areaLineage(area uint32, lineage Lineage) []uint32 {
+	if l, ok := in.areas[area]; ok {
+		return l
+	}
+	var l []uint32
+	for _, c := range lineage(in.strs[area]) {
+		l = append(l, in.id(c))
+	}
+	in.areas[area] = l
+	return l
 }
 
 // Sort orders cells by their key, field by field.
