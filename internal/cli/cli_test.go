@@ -44,17 +44,29 @@ func TestIngestCommand(t *testing.T) {
 	if code, _, stderr := atalaya(t, "init", "--db", db); code != 0 {
 		t.Fatalf("init: %d %s", code, stderr)
 	}
-	lapd := "../../testdata/lapd/lapd_crime_2020_first1000.csv"
+	// The real LAPD sample plus two broken rows: a date that does not
+	// exist and a point in the Pacific, far from any boundary.
+	raw, err := os.ReadFile("../../testdata/lapd/lapd_crime_2020_first1000.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = append(raw, "999000001,01/08/2020 12:00:00 AM,02/30/2020 12:00:00 AM,2230,3,Southwest,377,2,624,BATTERY - SIMPLE ASSAULT,,36,F,B,501.0,X,400.0,X,AO,Adult Other,624.0,,,,X,,34.0141,-118.2978\n"+
+		"999000002,01/08/2020 12:00:00 AM,01/08/2020 12:00:00 AM,2230,3,Southwest,377,2,624,BATTERY - SIMPLE ASSAULT,,36,F,B,501.0,X,400.0,X,AO,Adult Other,624.0,,,,X,,30.0,-130.0\n"...)
+	lapd := filepath.Join(dir, "lapd.csv")
+	if err := os.WriteFile(lapd, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, out, stderr := atalaya(t, "ingest", "--db", db, "--profile", "lapd-incidents", lapd)
 	if code != cli.ExitRejected {
-		t.Fatalf("ingest LAPD: exit %d, want %d (rows without location are rejected)\n%s\n%s", code, cli.ExitRejected, out, stderr)
+		t.Fatalf("ingest LAPD: exit %d, want %d (two rows are broken)\n%s\n%s", code, cli.ExitRejected, out, stderr)
 	}
-	if !strings.Contains(out, "read 1,000 = accepted") || !strings.Contains(stderr, "ingest errors") {
+	if !strings.Contains(out, "read 1,002 = accepted 1,000 + rejected 2 + duplicates 0") || !strings.Contains(stderr, "ingest errors") {
 		t.Fatalf("summary missing:\n%s\n%s", out, stderr)
 	}
 	// The rejected rows, as CSV with file, row, column, value and reason.
 	code, out, _ = atalaya(t, "ingest", "errors", "--db", db, "1")
-	if code != 0 || !strings.HasPrefix(out, "batch,file,row,column,value,reason,raw\n") || !strings.Contains(out, "lapd_crime_2020_first1000.csv") {
+	if code != 0 || !strings.HasPrefix(out, "batch,file,row,column,value,reason,raw\n") || strings.Count(out, "lapd.csv,") != 2 ||
+		!strings.Contains(out, "lapd.csv,1001,DATE OCC,02/30/2020 12:00:00 AM,the date does not match the format") || !strings.Contains(out, "outside every area") {
 		t.Fatalf("ingest errors: exit %d\n%s", code, out)
 	}
 	// A second run: every row is a duplicate or rejected again; --json.
@@ -66,7 +78,7 @@ func TestIngestCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("--json output: %v\n%s", err, out)
 	}
-	if code != cli.ExitRejected || !res.Balanced || res.Batch.Accepted != 0 || res.Batch.Duplicates+res.Batch.Rejected != 1000 {
+	if code != cli.ExitRejected || !res.Balanced || res.Batch.Accepted != 0 || res.Batch.Duplicates != 1000 || res.Batch.Rejected != 2 {
 		t.Fatalf("re-ingest: exit %d %+v", code, res)
 	}
 	if code, out, _ := atalaya(t, "cube", "check", "--db", db); code != 0 || !strings.Contains(out, "0 differ") {

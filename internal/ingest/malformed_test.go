@@ -96,7 +96,7 @@ func TestMessyPoliceExport(t *testing.T) {
 	if b.Read != 11 || b.Accepted != 2 || b.Duplicates != 1 || b.Rejected != 8 {
 		t.Fatalf("batch %+v: want read 11 = accepted 2 + rejected 8 + duplicates 1", b)
 	}
-	want := map[int64]string{3: "is not a date", 4: "not an ICCS code", 5: "latitude", 6: "in the future", 7: "outside every area", 8: "age", 9: "not an ICCS code", 11: "record id is empty"}
+	want := map[int64]string{3: "does not match the format", 4: "not an ICCS code", 5: "latitude", 6: "in the future", 7: "outside every area", 8: "age", 9: "not an ICCS code", 11: "record id is empty"}
 	for _, r := range rejections(t, s, b.ID) {
 		w, ok := want[r.Row]
 		if !ok || !strings.Contains(r.Reason, w) || r.File != "policia.csv" || r.Column == "" {

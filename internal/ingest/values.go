@@ -94,7 +94,7 @@ func (dp dateParser) parse(s string) (time.Time, error) {
 		}
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("is not a date in the format %s", dp.format)
+		return time.Time{}, fmt.Errorf("does not match the format %s", dp.format)
 	}
 	if t.Before(dp.min) {
 		return time.Time{}, fmt.Errorf("is before %s", dp.min.Format("2006-01-02"))
