@@ -14,8 +14,10 @@ import (
 // gives it its id; the row and everything written through the returned
 // BatchWriter become visible together at Commit. The caller must end the
 // batch with Commit or Rollback (defer Rollback): until then it holds one
-// of the pool's connections. EINVALID if the batch's source is not stored.
-// A BatchWriter is not safe for concurrent use.
+// of the pool's connections. Batches run concurrently; two that store the
+// same key of a source at the same time are serialised by the unique index.
+// EINVALID if the batch's source is not stored. A BatchWriter is not safe
+// for concurrent use.
 func (db *DB) BeginBatch(ctx context.Context, b atalaya.Batch) (atalaya.BatchWriter, error) {
 	if b.Source == "" {
 		return nil, atalaya.Errorf(atalaya.EINVALID, "batch has no source")

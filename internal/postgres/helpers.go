@@ -123,6 +123,7 @@ func (w *where) arg(v any) string {
 	return "$" + strconv.Itoa(len(w.args))
 }
 
+// String returns the WHERE clause, or "" when there is no condition.
 func (w *where) String() string {
 	if len(w.conds) == 0 {
 		return ""

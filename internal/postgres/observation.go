@@ -20,6 +20,7 @@ var observationStage = staging{
 	cols: columnList("seq, " + observationColumns),
 }
 
+// observationInsert is recordInsert for observations.
 const observationInsert = `INSERT INTO observations (source, batch, ` + observationColumns + `)
 	SELECT $1, $2, ` + observationColumns + ` FROM observations_stage ORDER BY seq
 	ON CONFLICT (source, key) DO NOTHING RETURNING key`

@@ -141,6 +141,7 @@ func (w *where) in(col string, vals []string) {
 	}
 }
 
+// String returns the WHERE clause, or "" when there is no condition.
 func (w *where) String() string {
 	if len(w.conds) == 0 {
 		return ""

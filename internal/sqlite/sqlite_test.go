@@ -23,10 +23,12 @@ func mustOpen(tb testing.TB, opts ...sqlite.Option) *sqlite.DB {
 	return db
 }
 
+// TestStore runs the conformance suite, each subtest on a new database.
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) atalaya.Store { return mustOpen(t) })
 }
 
+// TestOpen_Reopen checks that migrations are applied once and data kept.
 func TestOpen_Reopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "atalaya.db")
@@ -63,6 +65,7 @@ func TestOpen_BadPath(t *testing.T) {
 	}
 }
 
+// TestWithClock checks that batch and mapping times come from the clock.
 func TestWithClock(t *testing.T) {
 	now := time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC)
 	db := mustOpen(t, sqlite.WithClock(func() time.Time { return now }))
