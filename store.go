@@ -99,6 +99,11 @@ type BatchWriter interface {
 	Reject(ctx context.Context, rs []Rejection) error
 	// Flag stores warnings on accepted rows.
 	Flag(ctx context.Context, fs []Flag) error
+	// AddCube adds delta to the cube inside the batch's transaction (cells
+	// are summed into existing ones). An ingest calls it whenever its
+	// in-memory delta grows large, so that memory stays bounded; the cube
+	// changes become visible with the batch, at Commit.
+	AddCube(ctx context.Context, delta []CubeCell) error
 	// Commit adds delta to the cube (cells are summed into existing ones),
 	// stores the batch's final counts and commits everything atomically.
 	Commit(ctx context.Context, b Batch, delta []CubeCell) (Batch, error)

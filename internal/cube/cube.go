@@ -8,6 +8,8 @@ package cube
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"sort"
 
 	"github.com/oas-atalaya/atalaya"
@@ -24,13 +26,14 @@ import (
 // the ancestors that the same series (all other dimensions equal) does not
 // give explicitly, so a published total is never added to its own parts.
 type Accumulator struct {
-	recs map[atalaya.CubeKey]int64
-	obs  map[atalaya.CubeKey]int64
+	in   *interner
+	recs map[packedKey]int64
+	obs  map[packedKey]int64
 }
 
 // New returns an empty accumulator.
 func New() *Accumulator {
-	return &Accumulator{recs: make(map[atalaya.CubeKey]int64), obs: make(map[atalaya.CubeKey]int64)}
+	return &Accumulator{in: newInterner(), recs: make(map[packedKey]int64), obs: make(map[packedKey]int64)}
 }
 
 // AddRecord counts one record.
@@ -38,10 +41,10 @@ func (a *Accumulator) AddRecord(r *atalaya.Record, st atalaya.SourceType) {
 	if r.ICCS == "" || !r.Unit.Countable() {
 		return
 	}
-	a.recs[atalaya.CubeKey{
+	a.recs[a.in.pack(atalaya.CubeKey{
 		Period: r.Period, Area: r.Area, ICCS: r.ICCS, Sex: r.Sex, AgeBand: r.AgeBand,
 		Weapon: r.Weapon, Context: r.Context, SourceType: st, Unit: r.Unit, Status: r.Status,
-	}]++
+	})]++
 }
 
 // AddObservation counts an observation's value when it is a count with an
@@ -50,10 +53,10 @@ func (a *Accumulator) AddObservation(o *atalaya.Observation, st atalaya.SourceTy
 	if o.ICCS == "" || !o.Unit.Countable() || o.Value == 0 {
 		return
 	}
-	a.obs[atalaya.CubeKey{
+	a.obs[a.in.pack(atalaya.CubeKey{
 		Period: o.Period, Area: o.Area, ICCS: o.ICCS, Sex: o.Sex, AgeBand: o.AgeBand,
 		Weapon: o.Weapon, Context: o.Context, SourceType: st, Unit: o.Unit, Status: o.Status,
-	}] += int64(math.Round(o.Value)) // estimates such as UNODC's imputed counts have decimals
+	})] += int64(math.Round(o.Value)) // estimates such as UNODC's imputed counts have decimals
 }
 
 // Len is the number of distinct finest-level cells so far.
@@ -63,33 +66,24 @@ func (a *Accumulator) Len() int { return len(a.recs) + len(a.obs) }
 // country.
 type Lineage func(area string) []string
 
-// Cells expands the finest-level counts to every area level and every ICCS
-// level. The cells come in no particular order; Sort orders them.
-func (a *Accumulator) Cells(lineage Lineage) []atalaya.CubeCell {
-	// The expansion multiplies the cells by up to eight; keys are interned
-	// to small integers so that the maps hash 16 bytes, not ten strings.
-	in := newInterner()
-	byICCS := make(map[packedKey]int64, len(a.recs)*4+len(a.obs)*2)
+// expand rolls the finest-level counts up every ICCS and area level.
+func (a *Accumulator) expand(lineage Lineage) map[packedKey]int64 {
+	in := a.in
+	byICCS := make(map[packedKey]int64, len(a.recs)*2+len(a.obs)*2)
 	for k, n := range a.recs {
-		pk := in.pack(k)
-		for _, code := range in.iccsLineage(pk.iccs) {
-			pk.iccs = code
-			byICCS[pk] += n
+		for _, code := range in.iccsLineage(k.iccs) {
+			k.iccs = code
+			byICCS[k] += n
 		}
 	}
-	explicit := make(map[packedKey]bool, len(a.obs))
-	for k := range a.obs {
-		explicit[in.pack(k)] = true
-	}
 	for k, n := range a.obs {
-		pk := in.pack(k)
-		byICCS[pk] += n
-		for _, code := range in.iccsLineage(pk.iccs)[1:] {
-			pk.iccs = code
-			if explicit[pk] {
+		byICCS[k] += n
+		for _, code := range in.iccsLineage(k.iccs)[1:] {
+			k.iccs = code
+			if _, explicit := a.obs[k]; explicit {
 				break // the series gives this total itself
 			}
-			byICCS[pk] += n
+			byICCS[k] += n
 		}
 	}
 	all := make(map[packedKey]int64, len(byICCS)*2)
@@ -99,87 +93,62 @@ func (a *Accumulator) Cells(lineage Lineage) []atalaya.CubeCell {
 			all[k] += n
 		}
 	}
+	return all
+}
+
+// Cells expands the finest-level counts to every area level and every ICCS
+// level. The cells come in no particular order; Sort orders them.
+func (a *Accumulator) Cells(lineage Lineage) []atalaya.CubeCell {
+	all := a.expand(lineage)
 	cells := make([]atalaya.CubeCell, 0, len(all))
 	for k, n := range all {
-		cells = append(cells, atalaya.CubeCell{CubeKey: in.unpack(k), Count: n})
+		cells = append(cells, atalaya.CubeCell{CubeKey: a.in.unpack(k), Count: n})
 	}
 	return cells
 }
 
-// packedKey is a CubeKey with its fields replaced by interned numbers; tail
-// stands for the small dimensions (sex, age band, weapon, context, source
-// type, unit, status) together.
-type packedKey struct{ period, area, iccs, tail uint32 }
-
-type tailKey struct {
-	sex, age, weapon, context string
-	st                        atalaya.SourceType
-	unit                      atalaya.CountingUnit
-	status                    atalaya.Status
-}
-
-type interner struct {
-	ids     map[string]uint32
-	strs    []string
-	tails   map[tailKey]uint32
-	tailsBy []tailKey
-	iccs    map[uint32][]uint32
-	areas   map[uint32][]uint32
-}
-
-func newInterner() *interner {
-	return &interner{ids: map[string]uint32{}, tails: map[tailKey]uint32{}, iccs: map[uint32][]uint32{}, areas: map[uint32][]uint32{}}
-}
-
-func (in *interner) id(s string) uint32 {
-	if id, ok := in.ids[s]; ok {
-		return id
+// Flush expands the counts, passes them to emit in chunks of at most chunk
+// cells ordered by area, ICCS and period (the order a store's index wants),
+// and empties the accumulator. Only the chunk is ever materialised, so a
+// large delta costs 24 bytes a cell in memory, not a CubeCell.
+func (a *Accumulator) Flush(lineage Lineage, chunk int, emit func([]atalaya.CubeCell) error) error {
+	all := a.expand(lineage)
+	type kv struct {
+		k packedKey
+		n int64
 	}
-	id := uint32(len(in.strs))
-	in.ids[s] = id
-	in.strs = append(in.strs, s)
-	return id
-}
-
-func (in *interner) pack(k atalaya.CubeKey) packedKey {
-	t := tailKey{k.Sex, k.AgeBand, k.Weapon, k.Context, k.SourceType, k.Unit, k.Status}
-	tid, ok := in.tails[t]
-	if !ok {
-		tid = uint32(len(in.tailsBy))
-		in.tails[t] = tid
-		in.tailsBy = append(in.tailsBy, t)
+	list := make([]kv, 0, len(all))
+	for k, n := range all {
+		list = append(list, kv{k, n})
 	}
-	return packedKey{period: in.id(k.Period), area: in.id(k.Area), iccs: in.id(k.ICCS), tail: tid}
-}
-
-func (in *interner) unpack(k packedKey) atalaya.CubeKey {
-	t := in.tailsBy[k.tail]
-	return atalaya.CubeKey{Period: in.strs[k.period], Area: in.strs[k.area], ICCS: in.strs[k.iccs],
-		Sex: t.sex, AgeBand: t.age, Weapon: t.weapon, Context: t.context, SourceType: t.st, Unit: t.unit, Status: t.status}
-}
-
-func (in *interner) iccsLineage(code uint32) []uint32 {
-	if l, ok := in.iccs[code]; ok {
-		return l
+	all = nil
+	in := a.in
+	slices.SortFunc(list, func(x, y kv) int {
+		if c := strings.Compare(in.strs[x.k.area], in.strs[y.k.area]); c != 0 {
+			return c
+		}
+		if c := strings.Compare(in.strs[x.k.iccs], in.strs[y.k.iccs]); c != 0 {
+			return c
+		}
+		return strings.Compare(in.strs[x.k.period], in.strs[y.k.period])
+	})
+	buf := make([]atalaya.CubeCell, 0, chunk)
+	for _, e := range list {
+		buf = append(buf, atalaya.CubeCell{CubeKey: in.unpack(e.k), Count: e.n})
+		if len(buf) == chunk {
+			if err := emit(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
 	}
-	var l []uint32
-	for _, c := range atalaya.ICCSLineage(in.strs[code]) {
-		l = append(l, in.id(c))
+	if len(buf) > 0 {
+		if err := emit(buf); err != nil {
+			return err
+		}
 	}
-	in.iccs[code] = l
-	return l
-}
-
-func (in *interner) areaLineage(area uint32, lineage Lineage) []uint32 {
-	if l, ok := in.areas[area]; ok {
-		return l
-	}
-	var l []uint32
-	for _, c := range lineage(in.strs[area]) {
-		l = append(l, in.id(c))
-	}
-	in.areas[area] = l
-	return l
+	a.recs, a.obs = make(map[packedKey]int64), make(map[packedKey]int64)
+	return nil
 }
 
 // Sort orders cells by their key, field by field.

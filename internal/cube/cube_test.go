@@ -110,3 +110,44 @@ func TestCheckRefusesUnboundedValues(t *testing.T) {
 }
 
 func atoa(i int) string { return string(rune('0'+i/10)) + string(rune('0'+i%10)) }
+
+// TestFlushEqualsCells: streaming the delta in chunks gives the same cells
+// as materialising it, in key order, and empties the accumulator.
+func TestFlushEqualsCells(t *testing.T) {
+	fill := func() *cube.Accumulator {
+		a := cube.New()
+		for i := 0; i < 500; i++ {
+			r := &atalaya.Record{Period: []string{"2024-01", "2024-02", "2023-12"}[i%3], Area: []string{"MEX-09", "MEX-15"}[i%2],
+				ICCS: []string{"020221", "0101", "0401", "05021"}[i%4], Sex: []string{"F", "M", "U"}[i%3], AgeBand: "U", Weapon: "U",
+				Unit: atalaya.UnitOffence, Provenance: atalaya.Provenance{Status: atalaya.StatusPreliminary}}
+			a.AddRecord(r, atalaya.SourcePolice)
+		}
+		return a
+	}
+	want := fill().Cells(lineage)
+	var got []atalaya.CubeCell
+	a := fill()
+	chunks := 0
+	if err := a.Flush(lineage, 7, func(c []atalaya.CubeCell) error {
+		if len(c) > 7 {
+			t.Fatalf("chunk of %d > 7", len(c))
+		}
+		chunks++
+		got = append(got, c...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if a.Len() != 0 || chunks < 2 {
+		t.Fatalf("after Flush: Len %d, %d chunks", a.Len(), chunks)
+	}
+	for i := 1; i < len(got); i++ {
+		p, q := got[i-1], got[i]
+		if p.Area > q.Area || p.Area == q.Area && (p.ICCS > q.ICCS || p.ICCS == q.ICCS && p.Period > q.Period) {
+			t.Fatalf("cells out of order at %d: %+v then %+v", i, p.CubeKey, q.CubeKey)
+		}
+	}
+	if d := cube.Diff(want, got); d != 0 || len(want) != len(got) {
+		t.Fatalf("Flush and Cells differ in %d cells (%d vs %d)", d, len(got), len(want))
+	}
+}

@@ -117,7 +117,10 @@ func (in *Ingester) ingest(ctx context.Context, p *Profile, files []File, opt Op
 	if !b.Balanced() {
 		return b, atalaya.Errorf(atalaya.EINTERNAL, "batch does not balance: read %d ≠ accepted %d + rejected %d + duplicates %d", b.Read, b.Accepted, b.Rejected, b.Duplicates)
 	}
-	cells := run.acc.Cells(run.lineage)
+	if err := run.flushCube(ctx); err != nil {
+		return b, err
+	}
+	cells := run.accObs.Cells(run.lineage)
 	if err := cube.Check(cells); err != nil {
 		return b, atalaya.Errorf(atalaya.EINTERNAL, "%v", err)
 	}
@@ -137,6 +140,23 @@ func (in *Ingester) ingest(ctx context.Context, p *Profile, files []File, opt Op
 	return committed, nil
 }
 
+// cubeFlushCells bounds the records' cube delta held in memory (about 40
+// bytes a cell): past this many finest-level cells it is expanded and added
+// to the store's cube within the batch's transaction. It keeps an ingest's
+// memory flat however large the file, while most batches flush once, at the
+// end, so that no cube cell is written twice.
+const cubeFlushCells = 1 << 18
+
+// flushCube adds the records' cube delta to the store, in key order.
+func (r *run) flushCube(ctx context.Context) error {
+	return r.acc.Flush(r.lineage, 20000, func(cells []atalaya.CubeCell) error {
+		if err := cube.Check(cells); err != nil {
+			return atalaya.Errorf(atalaya.EINTERNAL, "%v", err)
+		}
+		return r.w.AddCube(ctx, cells)
+	})
+}
+
 // run is the state of one ingest.
 type run struct {
 	p       *Profile
@@ -145,7 +165,8 @@ type run struct {
 	batch   int64
 	chunk   int
 	st      atalaya.SourceType
-	acc     *cube.Accumulator
+	acc     *cube.Accumulator // records: flushed to the store when large
+	accObs  *cube.Accumulator // observations: kept whole, so that totals and parts meet
 	lineage cube.Lineage
 
 	recs  []atalaya.Record
@@ -298,6 +319,11 @@ func (r *run) flush(ctx context.Context) error {
 			}
 		}
 		r.recs, r.flags = r.recs[:0], r.flags[:0]
+		if r.acc.Len() >= cubeFlushCells {
+			if err := r.flushCube(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	if len(r.obs) > 0 {
 		isNew, err := r.w.AddObservations(ctx, r.obs)
@@ -310,7 +336,7 @@ func (r *run) flush(ctx context.Context) error {
 				continue
 			}
 			r.accepted++
-			r.acc.AddObservation(&r.obs[i], r.st)
+			r.accObs.AddObservation(&r.obs[i], r.st)
 		}
 		r.obs = r.obs[:0]
 	}

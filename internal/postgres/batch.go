@@ -115,6 +115,17 @@ func (w *batchWriter) Commit(ctx context.Context, b atalaya.Batch, delta []atala
 	return final, nil
 }
 
+// AddCube adds delta to the cube within the batch's transaction.
+func (w *batchWriter) AddCube(ctx context.Context, delta []atalaya.CubeCell) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	if err := checkCells(delta); err != nil {
+		return err
+	}
+	return addCells(ctx, w.tx, w.staged, delta)
+}
+
 // Rollback abandons the batch. It is safe to call after Commit and more
 // than once.
 func (w *batchWriter) Rollback() error {

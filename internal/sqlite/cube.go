@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/oas-atalaya/atalaya"
 )
@@ -14,7 +16,21 @@ var cubeBulk = newBulk("upsert cube", `INSERT INTO cube (`+cubeKeyColumns+`, cou
 	`ON CONFLICT (`+cubeKeyColumns+`) DO UPDATE SET count = count + excluded.count`)
 
 // addCells adds cells to the cube within the transaction of c.
+//
+// The cells are first sorted in the order of the cube's primary key (area,
+// ICCS, period, …), so that the B-tree is written front to back rather than
+// at random: on a cube larger than the page cache this is several times
+// faster.
 func addCells(ctx context.Context, c *stmtCache, cells []atalaya.CubeCell) error {
+	slices.SortFunc(cells, func(a, b atalaya.CubeCell) int {
+		if n := strings.Compare(a.Area, b.Area); n != 0 {
+			return n
+		}
+		if n := strings.Compare(a.ICCS, b.ICCS); n != 0 {
+			return n
+		}
+		return strings.Compare(a.Period, b.Period)
+	})
 	return c.run(ctx, cubeBulk, len(cells), func(args []any, i int) []any {
 		k := &cells[i]
 		return append(args, k.Period, k.Area, k.ICCS, k.Sex, k.AgeBand, k.Weapon, k.Context,

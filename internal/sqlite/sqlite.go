@@ -57,9 +57,10 @@ func WithClock(c atalaya.Clock) Option {
 //     would fsync on every commit for no gain in consistency.
 //   - foreign_keys ON: SQLite leaves them off by default, per connection.
 //   - cache_size: the page cache per connection, in KiB when negative. The
-//     writer gets 256 MiB so that the unique index of a million-record
-//     batch stays in memory; readers get 32 MiB. Pages are allocated only
-//     as they are used.
+//     writer gets 128 MiB, enough for the hot part of the records' unique
+//     index and of the cube during a large batch while keeping an ingest
+//     under 512 MiB in all; readers get 32 MiB. Pages are allocated only as
+//     they are used.
 //   - temp_store MEMORY: sorts and temporary indexes stay off the disk.
 //   - journal_size_limit 64 MiB: a large batch grows the WAL file; after the
 //     next checkpoint it is truncated back to this size.
@@ -69,7 +70,7 @@ func WithClock(c atalaya.Clock) Option {
 const (
 	commonParams = "_busy_timeout=10000&_foreign_keys=1&_pragma=temp_store(MEMORY)"
 	writeParams  = commonParams + "&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate" +
-		"&_pragma=cache_size(-262144)&_pragma=journal_size_limit(67108864)"
+		"&_pragma=cache_size(-131072)&_pragma=journal_size_limit(67108864)"
 	readParams = commonParams + "&_pragma=cache_size(-32768)&_query_only=1"
 )
 

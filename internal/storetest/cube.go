@@ -31,10 +31,17 @@ func testCubeDelta(t *testing.T, s atalaya.Store) {
 		cc("2025-01", "MEX-09", "0101", "M", p, v, 1),
 	})
 	w = begin(t, s)
+	// AddCube during the batch and the delta at Commit add up, and none of
+	// it is visible before Commit.
+	ok(t, w.AddCube(c, []atalaya.CubeCell{cc("2025-02", "MEX-09", "0101", "F", p, v, 2)}), "AddCube")
+	ok(t, w.AddCube(c, []atalaya.CubeCell{cc("2025-02", "MEX-09", "0101", "F", p, v, 1)}), "AddCube")
+	if n := len(cube(t, s, atalaya.CubeFilter{PeriodFrom: "2025-02"})); n != 0 {
+		t.Errorf("AddCube is visible before Commit: %d cells", n)
+	}
 	commit(t, w, 0, []atalaya.CubeCell{
 		cc("2025-01", "MEX-09", "0101", "F", p, v, 3),
 		cc("2025-01", "MEX-09", "0101", "F", p, v, 4), // repeated in one delta: adds up too
-		cc("2025-02", "MEX-09", "0101", "F", p, v, 5),
+		cc("2025-02", "MEX-09", "0101", "F", p, v, 2),
 		cc("2025-01", "MEX", "0101", "F", p, v, -1), // a correction
 	})
 	same(t, "Cube after two batches", cube(t, s, atalaya.CubeFilter{}), []atalaya.CubeCell{

@@ -134,6 +134,8 @@ CREATE INDEX flags_batch ON flags (batch, file, row, id);
 -- Batch, Area and the ICCS prefix range. A batch's rows are appended
 -- together, so its index is a BRIN one (a few bytes per 128 pages, almost
 -- free to maintain) rather than a btree holding one entry per row.
+-- Records are read by batch and by source and key (the dedupe index); filters
+-- by area or ICCS scan, which keeps the ingest of millions of rows fast.
 CREATE TABLE records (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     source          text COLLATE "C" NOT NULL,
@@ -162,8 +164,6 @@ CREATE TABLE records (
     UNIQUE (source, key)
 );
 CREATE INDEX records_batch ON records USING brin (batch);
-CREATE INDEX records_area ON records (area);
-CREATE INDEX records_iccs ON records (iccs);
 
 CREATE TABLE observations (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -209,7 +209,5 @@ CREATE TABLE cube (
     unit        text COLLATE "C" NOT NULL,
     status      text COLLATE "C" NOT NULL,
     count       bigint NOT NULL,
-    PRIMARY KEY (period, area, iccs, sex, age_band, weapon, context, source_type, unit, status)
+    PRIMARY KEY (area, iccs, period, sex, age_band, weapon, context, source_type, unit, status)
 );
-CREATE INDEX cube_area ON cube (area, iccs, period);
-CREATE INDEX cube_iccs ON cube (iccs, period);

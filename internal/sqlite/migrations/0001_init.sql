@@ -131,6 +131,8 @@ CREATE INDEX flags_batch ON flags (batch, file, row);
 -- hottest path) and only the indexes that RecordFilter needs: the unique key,
 -- which dedupes and serves the Source filter, and one index each for Batch,
 -- Area and the ICCS filter, a prefix range on the iccs index.
+-- Records are read by batch and by source and key (the dedupe index); filters
+-- by area or ICCS scan, which keeps the ingest of millions of rows fast.
 CREATE TABLE records (
     id              INTEGER PRIMARY KEY,
     source          TEXT NOT NULL,
@@ -159,8 +161,6 @@ CREATE TABLE records (
     UNIQUE (source, key)
 ) STRICT;
 CREATE INDEX records_batch ON records (batch);
-CREATE INDEX records_area ON records (area);
-CREATE INDEX records_iccs ON records (iccs);
 
 CREATE TABLE observations (
     id              INTEGER PRIMARY KEY,
@@ -206,7 +206,5 @@ CREATE TABLE cube (
     unit        TEXT NOT NULL,
     status      TEXT NOT NULL,
     count       INTEGER NOT NULL,
-    PRIMARY KEY (period, area, iccs, sex, age_band, weapon, context, source_type, unit, status)
+    PRIMARY KEY (area, iccs, period, sex, age_band, weapon, context, source_type, unit, status)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX cube_area ON cube (area, iccs, period);
-CREATE INDEX cube_iccs ON cube (iccs, period);
