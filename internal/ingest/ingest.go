@@ -31,7 +31,7 @@ type Ingester struct {
 	// Progress, when set, receives bytes read so far and the total bytes of
 	// all files, and the rows read so far.
 	Progress func(done, total, rows int64)
-	// ChunkSize is the number of rows written per store call (default 2000).
+	// ChunkSize is the number of rows written per store call (default 10000).
 	ChunkSize int
 	// Placer overrides the point index built from the store's boundaries
 	// (tests, benchmarks).
@@ -96,7 +96,7 @@ func (in *Ingester) ingest(ctx context.Context, p *Profile, files []File, opt Op
 	run.w, run.batch = w, b.ID
 	run.chunk = in.ChunkSize
 	if run.chunk <= 0 {
-		run.chunk = 2000
+		run.chunk = 10000
 	}
 	var done int64
 	for _, f := range files {

@@ -18,8 +18,10 @@ import (
 // TestSESNSP ingests the real SESNSP file and checks the national totals
 // that its provenance publishes, totals computed independently from the CSV,
 // idempotence and the cube rebuild.
-func TestSESNSP(t *testing.T) {
-	s := openStore(t)
+func TestSESNSP(t *testing.T) { backends(t, testSESNSP) }
+
+func testSESNSP(t *testing.T, open func(testing.TB) atalaya.Store) {
+	s := open(t)
 	ctx := context.Background()
 	pop := mustRun(t, s, profile(t, "population"), embeddedFile(t, "mexico/population_state_year_sex.csv"))
 	if pop.Read != 363 || pop.Accepted != 363 || pop.Rejected != 0 {
@@ -154,8 +156,10 @@ func rawTotals(t *testing.T) map[string]int64 {
 // coordinates (in the USA, the only OAS boundary that holds Los Angeles),
 // counts by ICCS match counts computed independently from the CSV, and the
 // rows without a location are rejected with their reason.
-func TestLAPD(t *testing.T) {
-	s := openStore(t)
+func TestLAPD(t *testing.T) { backends(t, testLAPD) }
+
+func testLAPD(t *testing.T, open func(testing.TB) atalaya.Store) {
+	s := open(t)
 	b := mustRun(t, s, profile(t, "lapd-incidents"), diskFile(t, "../../testdata/lapd/lapd_crime_2020_first1000.csv"))
 	if b.Read != 1000 {
 		t.Fatalf("read %d rows, want 1000", b.Read)
@@ -208,8 +212,10 @@ func readCSV(t *testing.T, path string) [][]string {
 
 // TestUNODC ingests a real UNODC long-format export: every row is stored,
 // offence counts feed the cube, rates do not.
-func TestUNODC(t *testing.T) {
-	s := openStore(t)
+func TestUNODC(t *testing.T) { backends(t, testUNODC) }
+
+func testUNODC(t *testing.T, open func(testing.TB) atalaya.Store) {
+	s := open(t)
 	b := mustRun(t, s, profile(t, "unodc-long"), diskFile(t, "../../testdata/unodc/cts_corruption_and_economic_crime_americas.csv"))
 	if b.Read != 5716 {
 		t.Fatalf("read %d, want 5,716", b.Read)

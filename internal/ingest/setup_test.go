@@ -14,6 +14,8 @@ import (
 	"github.com/oas-atalaya/atalaya/data"
 	"github.com/oas-atalaya/atalaya/internal/geo"
 	"github.com/oas-atalaya/atalaya/internal/ingest"
+	"github.com/oas-atalaya/atalaya/internal/postgres"
+	"github.com/oas-atalaya/atalaya/internal/postgres/pgtest"
 	"github.com/oas-atalaya/atalaya/internal/sqlite"
 )
 
@@ -24,12 +26,36 @@ func fixedNow() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC
 // ICCS, code lists and mappings, the OAS countries and Mexico's states.
 func openStore(t testing.TB) atalaya.Store {
 	t.Helper()
-	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"), sqlite.WithClock(fixedNow))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), sqlite.WithClock(fixedNow))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	loadReference(t, s)
+	return s
+}
+
+// openPGStore is openStore on PostgreSQL, in a schema of the test's own.
+func openPGStore(t testing.TB) atalaya.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), pgtest.Schema(t), postgres.WithClock(fixedNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	loadReference(t, s)
+	return s
+}
+
+// backends runs a test on every backend.
+func backends(t *testing.T, test func(t *testing.T, open func(testing.TB) atalaya.Store)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, openStore) })
+	t.Run("postgres", func(t *testing.T) { test(t, openPGStore) })
+}
+
+func loadReference(t testing.TB, s atalaya.Store) {
+	t.Helper()
+	ctx := context.Background()
 	if _, err := ingest.ImportICCS(ctx, s, embedded(t, "iccs/iccs_v1_codes.csv"), "iccs"); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +81,6 @@ func openStore(t testing.TB) atalaya.Store {
 	if _, err := ingest.ImportAreas(ctx, s, states, ingest.AreaImport{CodeProperty: "CVE_ENT", NameProperty: "NOMGEO", Parent: "MEX", Level: 1, KeepBoundary: true}); err != nil {
 		t.Fatal(err)
 	}
-	return s
 }
 
 func embedded(t testing.TB, name string) *bytes.Reader {

@@ -11,16 +11,19 @@ const cubeKeyColumns = `period, area, iccs, sex, age_band, weapon, context, sour
 
 var cubeStage = staging{
 	name: "cube_stage",
-	ddl: `period text, area text, iccs text, sex text, age_band text, weapon text, context text,
-		source_type text, unit text, status text, count bigint`,
+	ddl: `period text COLLATE "C", area text COLLATE "C", iccs text COLLATE "C", sex text COLLATE "C",
+		age_band text COLLATE "C", weapon text COLLATE "C", context text COLLATE "C",
+		source_type text COLLATE "C", unit text COLLATE "C", status text COLLATE "C", count bigint`,
 	cols: columnList(cubeKeyColumns + ", count"),
 }
 
 // cubeInsert adds the staged cells to the cube: cells repeated in the stage
 // are summed first (one INSERT may not update a row twice), then a cell
-// that exists gets the new count added to its own.
+// that exists gets the new count added to its own. The cells go in in the
+// order of the cube's primary key, so the index is written front to back.
 const cubeInsert = `INSERT INTO cube (` + cubeKeyColumns + `, count)
 	SELECT ` + cubeKeyColumns + `, sum(count) FROM cube_stage GROUP BY ` + cubeKeyColumns + `
+	ORDER BY area, iccs, period, sex, age_band, weapon, context, source_type, unit, status
 	ON CONFLICT (` + cubeKeyColumns + `) DO UPDATE SET count = cube.count + excluded.count`
 
 // addCells adds cells to the cube within tx; created records the staging

@@ -2,81 +2,21 @@ package postgres_test
 
 import (
 	"context"
-	"fmt"
-	"net/url"
-	"os"
-	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/postgres"
+	"github.com/oas-atalaya/atalaya/internal/postgres/pgtest"
 	"github.com/oas-atalaya/atalaya/internal/storetest"
 )
 
-// adminURL returns the server the tests use, from ATALAYA_TEST_POSTGRES
-// (scripts/pgtest.sh starts one). Without it the test is skipped, or fails
-// when ATALAYA_REQUIRE_POSTGRES=1, as in CI, where a skip would hide that
-// the PostgreSQL backend went untested.
-func adminURL(tb testing.TB) string {
-	tb.Helper()
-	u := os.Getenv("ATALAYA_TEST_POSTGRES")
-	if u == "" {
-		if os.Getenv("ATALAYA_REQUIRE_POSTGRES") == "1" {
-			tb.Fatal("ATALAYA_REQUIRE_POSTGRES=1 but ATALAYA_TEST_POSTGRES is not set; start a server with scripts/pgtest.sh start")
-		}
-		tb.Skip("ATALAYA_TEST_POSTGRES is not set; run scripts/pgtest.sh start and export its URL to test the PostgreSQL backend")
-	}
-	return u
-}
+func adminURL(tb testing.TB) string { return pgtest.AdminURL(tb) }
 
-var schemaSeq atomic.Int64
+func freshSchema(tb testing.TB) string { return pgtest.Schema(tb) }
 
-// freshSchema creates a schema of its own for the test, dropped when the
-// test ends, and returns a URL whose connections use it.
-func freshSchema(tb testing.TB) string {
-	tb.Helper()
-	admin := adminURL(tb)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		tb.Fatalf("connect to %s: %v", admin, err)
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("atalaya_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+name); err != nil {
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			tb.Errorf("connect to drop schema: %v", err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", name, err)
-		}
-	})
-	return withSearchPath(tb, admin, name)
-}
-
-// withSearchPath adds search_path to a URL or a key=value connection
-// string; pgx sets parameters it does not know on every connection.
 func withSearchPath(tb testing.TB, conn, schema string) string {
-	if !strings.HasPrefix(conn, "postgres://") && !strings.HasPrefix(conn, "postgresql://") {
-		return conn + " search_path=" + schema
-	}
-	u, err := url.Parse(conn)
-	if err != nil {
-		tb.Fatalf("bad ATALAYA_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.WithSearchPath(tb, conn, schema)
 }
 
 // mustOpen opens a store in a fresh schema, closed when the test ends.
