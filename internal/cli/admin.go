@@ -241,11 +241,13 @@ func runProfiles(ctx context.Context, env *Env, args []string) error {
 		}
 		f, err := ingest.ProfileSource(args[0])
 		if err != nil {
-			return err
+			// A profile file of the user's: it parsed and validated.
+			fmt.Fprintf(env.Stdout, "profile %s is valid: %s, source %s (%s); it reads the columns %s\n",
+				args[0], p, p.Source.ID, p.Source.Type, strings.Join(p.Columns(), ", "))
+			return nil
 		}
 		defer f.Close()
 		_, err = io.Copy(env.Stdout, f)
-		_ = p
 		return err
 	}
 	for _, n := range ingest.BuiltinProfiles() {

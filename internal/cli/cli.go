@@ -54,7 +54,7 @@ func commands() []command {
 		{"mapping", "import a national code list's mapping to ICCS (`mapping import`), or show one", runMapping},
 		{"population", "import populations through a profile (same as ingest --profile population)", runPopulation},
 		{"cube", "`cube rebuild` recomputes the cube from the records; `cube check` compares without writing", runCube},
-		{"profiles", "list the built-in source profiles, or print one (`profiles NAME`)", runProfiles},
+		{"profiles", "list the built-in source profiles, print one (`profiles NAME`) or check a profile file (`profiles FILE`)", runProfiles},
 		{"synth", "write N synthetic canonical incidents with coordinates in Mexico (for benchmarks)", runSynth},
 	}
 }

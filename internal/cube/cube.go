@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sort"
+	"strings"
 
 	"github.com/oas-atalaya/atalaya"
 )
