@@ -274,6 +274,9 @@ func toRing(pos [][]float64) ([]Point, error) {
 		case !finite(p):
 			return nil, fmt.Errorf("position %d is not a finite number", k)
 		case p.Lon < -180 || p.Lon > 180:
+			if math.Abs(p.Lon) > 1000 {
+				return nil, fmt.Errorf("position %d: longitude %s is outside [-180, 180]; the file looks projected (metres or feet): reproject it to WGS84 longitude/latitude (EPSG:4326), e.g. with mapshaper -proj wgs84 or ogr2ogr -t_srs EPSG:4326", k, fmtCoord(p.Lon))
+			}
 			return nil, fmt.Errorf("position %d: longitude %s is outside [-180, 180]", k, fmtCoord(p.Lon))
 		case p.Lat < -90 || p.Lat > 90:
 			return nil, fmt.Errorf("position %d: latitude %s is outside [-90, 90] (are longitude and latitude swapped?)", k, fmtCoord(p.Lat))

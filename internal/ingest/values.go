@@ -52,7 +52,7 @@ func (np numberParser) parse(s string) (float64, error) {
 func dateLayout(format string) string {
 	r := strings.NewReplacer(
 		"YYYY", "2006", "YY", "06", "MM", "01", "DD", "02",
-		"HH", "15", "hh", "03", "mm", "04", "ss", "05", "AM", "PM", "am", "pm",
+		"HH", "15", "hh", "03", "mm", "04", "ss", "05", "SSS", "000", "AM", "PM", "am", "pm",
 		"M", "1", "D", "2",
 	)
 	return r.Replace(format)
@@ -69,11 +69,11 @@ type dateParser struct {
 func newDateParser(format, notBefore string, now time.Time) dateParser {
 	dp := dateParser{format: format, max: now.Add(36 * time.Hour)}
 	dp.layouts = []string{dateLayout(format)}
-	// Spreadsheets render dates as ISO whatever the source wrote; accept
-	// ISO too so that an XLSX version of a CSV export reads the same.
-	if format != "YYYY-MM-DD" {
-		dp.layouts = append(dp.layouts, "2006-01-02", "2006-01-02T15:04:05")
-	}
+	// Spreadsheets render dates as ISO whatever the source wrote, and open
+	// data portals write ISO timestamps; accept ISO too so that an XLSX or
+	// API version of a CSV export reads the same.
+	dp.layouts = append(dp.layouts, "2006-01-02", "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999",
+		time.RFC3339Nano, "2006-01-02 15:04:05")
 	dp.min = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 	if t, err := time.Parse("2006-01-02", notBefore); err == nil {
 		dp.min = t
@@ -91,6 +91,13 @@ func (dp dateParser) parse(s string) (time.Time, error) {
 	for _, l := range dp.layouts {
 		if t, err = time.Parse(l, s); err == nil {
 			break
+		}
+		// A date format given without the time that the cells carry
+		// ("MM/DD/YYYY" for "01/08/2020 12:00:00 AM"): read the date part.
+		if n := len(l); !strings.ContainsAny(l, " T") && len(s) > n && (s[n] == ' ' || s[n] == 'T') {
+			if t, err = time.Parse(l, s[:n]); err == nil {
+				break
+			}
 		}
 	}
 	if err != nil {
