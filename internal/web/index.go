@@ -3,25 +3,30 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/data"
 )
 
-var indexTmpl = template.Must(template.New("index").Parse(`<!doctype html>
+var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"group": group}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Atalaya — {{.Node}}</title></head>
+<title>Atalaya — {{.Node}}</title><link rel="stylesheet" href="/static/style.css"></head>
 <body>
+<header>
 <h1>Atalaya — {{.Node}}</h1>
-<p>Observatory of crime and violence. This node holds {{.Areas}} areas, {{.Sources}} sources and {{.Batches}} ingest batches
+<p class="lead">Observatory of crime and violence. This node holds {{.Areas}} areas, {{.Sources}} sources and {{.Batches}} ingest batches
 on the <strong>{{.Backend}}</strong> backend. Figures are <strong>preliminary</strong> until an approver publishes them.</p>
+</header>
+<main>
 <h2>Sources</h2>
 <table><thead><tr><th scope="col">Source</th><th scope="col">Agency</th><th scope="col">Type</th></tr></thead><tbody>
 {{range .SourceList}}<tr><td>{{.ID}}</td><td>{{.Agency}}</td><td>{{.Type}}</td></tr>{{end}}
 </tbody></table>
 <h2>Latest batches</h2>
-<table><thead><tr><th scope="col">Batch</th><th scope="col">Profile</th><th scope="col">Read</th><th scope="col">Accepted</th><th scope="col">Rejected</th><th scope="col">Duplicates</th></tr></thead><tbody>
-{{range .BatchList}}<tr><td>{{.ID}}</td><td>{{.Profile}}</td><td>{{.Read}}</td><td>{{.Accepted}}</td><td>{{.Rejected}}</td><td>{{.Duplicates}}</td></tr>{{end}}
+<table><thead><tr><th scope="col">Batch</th><th scope="col">Profile</th><th scope="col" class="n">Read</th><th scope="col" class="n">Accepted</th><th scope="col" class="n">Rejected</th><th scope="col" class="n">Duplicates</th></tr></thead><tbody>
+{{range .BatchList}}<tr><td>{{.ID}}</td><td>{{.Profile}}</td><td class="n">{{group .Read}}</td><td class="n">{{group .Accepted}}</td><td class="n">{{group .Rejected}}</td><td class="n">{{group .Duplicates}}</td></tr>{{end}}
 </tbody></table>
 <h2>API</h2>
 <ul>
@@ -34,8 +39,11 @@ on the <strong>{{.Backend}}</strong> backend. Figures are <strong>preliminary</s
 <li><a href="/api/v1/cube?area=MEX,MEX-08&amp;iccs=0101&amp;from=2024-01&amp;to=2024-12">/api/v1/cube?area=MEX,MEX-08&amp;iccs=0101&amp;from=2024-01&amp;to=2024-12</a> — counts by month, area, ICCS, sex, age band, weapon, source type</li>
 <li>Restricted (this machine only until sign-in exists): <a href="/api/v1/batches">/api/v1/batches</a>, <code>/api/v1/batches/{id}/rejections?format=csv</code>, <code>POST /api/v1/ingest</code></li>
 </ul>
+</main>
+<footer>
 <h2>Data sources and attribution</h2>
 <ul>{{range .Attributions}}<li>{{.Data}}: {{.Text}}</li>{{end}}</ul>
+</footer>
 </body></html>`))
 
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
@@ -64,4 +72,24 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 		"Node": name, "Areas": len(areas), "Sources": len(srcs), "Batches": len(bs), "Backend": s.Store.Backend(),
 		"SourceList": srcs, "BatchList": bs, "Attributions": data.Attributions(),
 	})
+}
+
+// group writes an integer with thousands separators: 58,685.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

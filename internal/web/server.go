@@ -104,6 +104,7 @@ func (s *Server) Routes() map[string]Action {
 func (s *Server) routes() []route {
 	return []route{
 		{"GET /{$}", ActionReadPublic, s.handleIndex},
+		{"GET /static/", ActionReadPublic, s.handleStatic},
 		{"GET /api/v1/health", ActionReadPublic, s.handleHealth},
 		{"GET /api/v1/areas", ActionReadPublic, s.handleAreas},
 		{"GET /api/v1/areas/{code}", ActionReadPublic, s.handleArea},

@@ -63,6 +63,7 @@ func TestRoutes(t *testing.T) {
 	h := srv.Handler()
 	paths := map[string]string{
 		"GET /{$}":                            "/",
+		"GET /static/":                        "/static/style.css",
 		"GET /api/v1/health":                  "/api/v1/health",
 		"GET /api/v1/areas":                   "/api/v1/areas",
 		"GET /api/v1/areas/{code}":            "/api/v1/areas/MEX",
