@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oas-atalaya/atalaya/internal/web"
 	"golang.org/x/term"
 )
 
@@ -74,20 +75,4 @@ func (p *progressBar) finish() {
 	}
 }
 
-// group writes an integer with thousands separators: 1,234,567.
-func group(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func group(n int64) string { return web.Group(n) }

@@ -10,7 +10,7 @@ import (
 	"github.com/oas-atalaya/atalaya/data"
 )
 
-var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"group": group}).Parse(`<!doctype html>
+var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"group": Group}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Atalaya — {{.Node}}</title><link rel="stylesheet" href="/static/style.css"></head>
 <body>
@@ -74,8 +74,8 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// group writes an integer with thousands separators: 58,685.
-func group(n int64) string {
+// Group writes an integer with thousands separators: 58,685.
+func Group(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := n < 0
 	if neg {
