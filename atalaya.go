@@ -48,3 +48,25 @@ type NopProgress struct{}
 
 // Report implements Progress.
 func (NopProgress) Report(context.Context, int64, int64) {}
+
+// ValidPeriod reports whether p is a period Atalaya stores: YYYY, YYYY-MM
+// (month 01–12) or YYYY-Qn (quarter 1–4), digits only.
+func ValidPeriod(p string) bool {
+	digits := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+		return s != ""
+	}
+	switch {
+	case len(p) == 4:
+		return digits(p)
+	case len(p) == 7 && p[4] == '-' && p[5] == 'Q':
+		return digits(p[:4]) && p[6] >= '1' && p[6] <= '4'
+	case len(p) == 7 && p[4] == '-':
+		return digits(p[:4]) && digits(p[5:]) && p[5:] >= "01" && p[5:] <= "12"
+	}
+	return false
+}

@@ -16,15 +16,17 @@ import (
 )
 
 // Accumulator sums counts at the finest level (the record's own area and
-// ICCS code); Cells expands them to every level at the end, so the per-row
-// cost is one map update.
+// ICCS code); Cells and Flush expand them to every level at the end, so the
+// per-row cost is one map update.
 //
 // Records are disjoint by construction (one record, one code), so they roll
-// up to every ICCS ancestor. Aggregate observations are not: a source may
-// send a total ("Theft", 0502) and one of its parts ("Theft of a motorized
-// vehicle", 05021) side by side. For observations, a value rolls up only to
-// the ancestors that the same series (all other dimensions equal) does not
-// give explicitly, so a published total is never added to its own parts.
+// up to every area and ICCS ancestor. Aggregate observations roll up only
+// when their source declares its rows disjoint parts (Observation.Rollup,
+// from the profile); otherwise a value counts only at its own area and ICCS
+// code, because a source may send a total next to its parts ("Theft" and
+// "Theft of a motorized vehicle", a nation and its regions) and adding them
+// would count the parts twice. The rule depends on each value alone, so the
+// cube is the same whatever the batches the values came in.
 type Accumulator struct {
 	in   *interner
 	recs map[packedKey]int64
@@ -53,10 +55,19 @@ func (a *Accumulator) AddObservation(o *atalaya.Observation, st atalaya.SourceTy
 	if o.ICCS == "" || !o.Unit.Countable() || o.Value == 0 {
 		return
 	}
-	a.obs[a.in.pack(atalaya.CubeKey{
+	n := int64(math.Round(o.Value)) // estimates such as UNODC's imputed counts have decimals
+	if n == 0 {
+		return
+	}
+	k := a.in.pack(atalaya.CubeKey{
 		Period: o.Period, Area: o.Area, ICCS: o.ICCS, Sex: o.Sex, AgeBand: o.AgeBand,
 		Weapon: o.Weapon, Context: o.Context, SourceType: st, Unit: o.Unit, Status: o.Status,
-	})] += int64(math.Round(o.Value)) // estimates such as UNODC's imputed counts have decimals
+	})
+	if o.Rollup {
+		a.recs[k] += n
+	} else {
+		a.obs[k] += n
+	}
 }
 
 // Len is the number of distinct finest-level cells so far.
@@ -69,29 +80,22 @@ type Lineage func(area string) []string
 // expand rolls the finest-level counts up every ICCS and area level.
 func (a *Accumulator) expand(lineage Lineage) map[packedKey]int64 {
 	in := a.in
-	byICCS := make(map[packedKey]int64, len(a.recs)*2+len(a.obs)*2)
+	byICCS := make(map[packedKey]int64, len(a.recs)*2)
 	for k, n := range a.recs {
 		for _, code := range in.iccsLineage(k.iccs) {
 			k.iccs = code
 			byICCS[k] += n
 		}
 	}
-	for k, n := range a.obs {
-		byICCS[k] += n
-		for _, code := range in.iccsLineage(k.iccs)[1:] {
-			k.iccs = code
-			if _, explicit := a.obs[k]; explicit {
-				break // the series gives this total itself
-			}
-			byICCS[k] += n
-		}
-	}
-	all := make(map[packedKey]int64, len(byICCS)*2)
+	all := make(map[packedKey]int64, len(byICCS)*2+len(a.obs))
 	for k, n := range byICCS {
 		for _, area := range in.areaLineage(k.area, lineage) {
 			k.area = area
 			all[k] += n
 		}
+	}
+	for k, n := range a.obs {
+		all[k] += n
 	}
 	return all
 }
@@ -168,17 +172,14 @@ func Less(a, b atalaya.CubeKey) bool {
 	return false
 }
 
-// MaxAgeBands bounds the number of distinct age bands in the cube.
-const MaxAgeBands = 24
-
 // Check verifies that every dimension of the cells takes values from a
 // closed list, so the cube's size is bounded by the product of the list
 // sizes and cannot explode combinatorially: sex, weapon, context, source
 // type, unit and status are closed code lists; ICCS codes must be
-// well-formed; age bands must parse and be few; periods must be months,
+// well-formed; age bands must parse (and each profile declares the few it
+// may produce: raw ages never enter the cube); periods must be months,
 // quarters or years.
 func Check(cells []atalaya.CubeCell) error {
-	bands := map[string]bool{}
 	for _, c := range cells {
 		k := c.CubeKey
 		switch {
@@ -198,12 +199,8 @@ func Check(cells []atalaya.CubeCell) error {
 			return fmt.Errorf("cube: %q is not an ICCS code", k.ICCS)
 		case !atalaya.ValidAgeBand(k.AgeBand):
 			return fmt.Errorf("cube: age band %q is not a band", k.AgeBand)
-		case len(k.Period) != 4 && len(k.Period) != 7:
+		case !atalaya.ValidPeriod(k.Period):
 			return fmt.Errorf("cube: period %q is not YYYY, YYYY-MM or YYYY-Qn", k.Period)
-		}
-		bands[k.AgeBand] = true
-		if len(bands) > MaxAgeBands {
-			return fmt.Errorf("cube: more than %d age bands; declare fewer bands in the profiles", MaxAgeBands)
 		}
 	}
 	return nil

@@ -161,6 +161,11 @@ func (c *converter) age(fields []string, years *int, band *string) *rowError {
 		if err != nil {
 			return err
 		}
+		// Only the bands the profile declares reach the cube, which keeps
+		// its age dimension small whatever a file sends.
+		if v != atalaya.AgeTotal && v != atalaya.AgeUnknown && !c.declaredBand(v) {
+			return reject(spec.Column, raw, "age band %q is not one the profile declares (age.bands or age.map)", v)
+		}
 		*band = v
 		return nil
 	}
@@ -259,4 +264,20 @@ func lookup(m map[string]string, raw string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// declaredBand reports whether b is one of the profile's age bands or a
+// value of its age map.
+func (c *converter) declaredBand(b string) bool {
+	for _, x := range c.p.Age.Bands {
+		if x == b {
+			return true
+		}
+	}
+	for _, x := range c.p.Age.Map {
+		if x == b {
+			return true
+		}
+	}
+	return false
 }

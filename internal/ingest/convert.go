@@ -149,6 +149,7 @@ func (c *converter) observation(line int64, fields []string) (*atalaya.Observati
 		Provenance: atalaya.Provenance{Source: c.p.Source.ID, File: c.file, Row: line, Status: c.status},
 		Dataflow:   c.p.Dataflow,
 		Unit:       c.unit,
+		Rollup:     c.p.Rollup,
 	}
 	if c.p.Indicator != "" {
 		o.Indicator, _ = c.get(fields, c.p.Indicator)

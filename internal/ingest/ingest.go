@@ -120,11 +120,7 @@ func (in *Ingester) ingest(ctx context.Context, p *Profile, files []File, opt Op
 	if err := run.flushCube(ctx); err != nil {
 		return b, err
 	}
-	cells := run.accObs.Cells(run.lineage)
-	if err := cube.Check(cells); err != nil {
-		return b, atalaya.Errorf(atalaya.EINTERNAL, "%v", err)
-	}
-	committed, err := w.Commit(ctx, b, cells)
+	committed, err := w.Commit(ctx, b, nil)
 	if err != nil {
 		return b, err
 	}
@@ -140,7 +136,7 @@ func (in *Ingester) ingest(ctx context.Context, p *Profile, files []File, opt Op
 	return committed, nil
 }
 
-// cubeFlushCells bounds the records' cube delta held in memory (about 40
+// cubeFlushCells bounds the batch's cube delta held in memory (about 40
 // bytes a cell): past this many finest-level cells it is expanded and added
 // to the store's cube within the batch's transaction. It keeps an ingest's
 // memory flat however large the file, while most batches flush once, at the
@@ -165,8 +161,7 @@ type run struct {
 	batch   int64
 	chunk   int
 	st      atalaya.SourceType
-	acc     *cube.Accumulator // records: flushed to the store when large
-	accObs  *cube.Accumulator // observations: kept whole, so that totals and parts meet
+	acc     *cube.Accumulator // the batch's cube delta, flushed to the store when large
 	lineage cube.Lineage
 
 	recs  []atalaya.Record
@@ -185,8 +180,11 @@ func (p *Profile) requiredColumns() []string {
 	cols = append(cols, p.Required...)
 	cols = append(cols, p.Key...)
 	cols = append(cols, p.Period.Date, p.Period.Year, p.Period.Month, p.Period.Period, p.Value)
-	if p.Area.Lat == "" {
+	switch {
+	case p.Area.Lat == "" || p.Kind != KindRecords:
 		cols = append(cols, p.Area.Code)
+	case p.Area.Code == "":
+		cols = append(cols, p.Area.Lat, p.Area.Lon)
 	}
 	cols = append(cols, p.Offence.Columns...)
 	out := cols[:0]
@@ -319,11 +317,6 @@ func (r *run) flush(ctx context.Context) error {
 			}
 		}
 		r.recs, r.flags = r.recs[:0], r.flags[:0]
-		if r.acc.Len() >= cubeFlushCells {
-			if err := r.flushCube(ctx); err != nil {
-				return err
-			}
-		}
 	}
 	if len(r.obs) > 0 {
 		isNew, err := r.w.AddObservations(ctx, r.obs)
@@ -336,9 +329,14 @@ func (r *run) flush(ctx context.Context) error {
 				continue
 			}
 			r.accepted++
-			r.accObs.AddObservation(&r.obs[i], r.st)
+			r.acc.AddObservation(&r.obs[i], r.st)
 		}
 		r.obs = r.obs[:0]
+	}
+	if r.acc.Len() >= cubeFlushCells {
+		if err := r.flushCube(ctx); err != nil {
+			return err
+		}
 	}
 	if len(r.rejs) > 0 {
 		if err := r.w.Reject(ctx, r.rejs); err != nil {

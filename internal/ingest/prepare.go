@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/oas-atalaya/atalaya"
@@ -13,7 +14,7 @@ import (
 // mapping version, the ICCS codes, the area list and, for coordinates, the
 // point index.
 func (in *Ingester) prepare(ctx context.Context, p *Profile, now time.Time) (*run, error) {
-	r := &run{p: p, acc: cube.New(), accObs: cube.New()}
+	r := &run{p: p, acc: cube.New()}
 	c := &r.conv
 	c.p = p
 	c.num = newNumberParser(p.File.Decimal, p.File.Thousands)
@@ -90,20 +91,44 @@ func (in *Ingester) prepare(ctx context.Context, p *Profile, now time.Time) (*ru
 	return r, nil
 }
 
-// pointIndex adapts *geo.Index to Placer.
-type pointIndex struct{ ix *geo.Index }
+// levelPlacer places points in the finest area that holds them: it asks
+// the finest level's index first, then each coarser level's (so that a
+// node with districts for one city still places points elsewhere in the
+// country), and only then looks for the nearest boundary within the
+// tolerance, again finest level first.
+type levelPlacer struct{ levels []*geo.Index } // finest first
 
-func (p pointIndex) Place(lat, lon, tol float64) (string, float64, atalaya.Placement, bool) {
-	return p.ix.Place(geo.Point{Lon: lon, Lat: lat}, tol)
+func (lp levelPlacer) Place(lat, lon, tol float64) (string, float64, atalaya.Placement, bool) {
+	p := geo.Point{Lon: lon, Lat: lat}
+	for _, ix := range lp.levels {
+		if code, ok := ix.Locate(p); ok {
+			return code, 0, atalaya.PlacedByPoint, true
+		}
+	}
+	for _, ix := range lp.levels {
+		if code, m, ok := ix.Nearest(p, tol); ok {
+			return code, m, atalaya.PlacedByNearest, true
+		}
+	}
+	return "", 0, "", false
 }
 
-// BuildPlacer builds the point index over the areas that descend from
-// within (or the country, when within is empty) at the given level, or at
-// the finest level that has boundaries when level is 0. It returns nil when
-// no area has a boundary.
+// BuildPlacer builds point indexes over the areas with boundaries that
+// descend from within (or the country, when within is empty; anywhere when
+// both are empty): one index per level, or only the given level when level
+// is above 0. It returns nil when no area has a boundary.
 func BuildPlacer(ctx context.Context, s atalaya.Store, areas []atalaya.Area, within, country string, level int) (Placer, error) {
 	if within == "" {
 		within = country
+	}
+	if within != "" {
+		found := false
+		for _, a := range areas {
+			found = found || a.Code == within
+		}
+		if !found {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "area.within: %q is not an area of the node", within)
+		}
 	}
 	lineage := cube.LineageFromAreas(areas)
 	under := func(code string) bool {
@@ -117,9 +142,7 @@ func BuildPlacer(ctx context.Context, s atalaya.Store, areas []atalaya.Area, wit
 		}
 		return false
 	}
-	var shapes []geo.Shape
 	levels := map[int][]geo.Shape{}
-	maxLevel := -1
 	err := s.Boundaries(ctx, atalaya.AreaCountry(within), func(a atalaya.Area) error {
 		if !under(a.Code) || (level > 0 && a.Level != level) {
 			return nil
@@ -129,17 +152,22 @@ func BuildPlacer(ctx context.Context, s atalaya.Store, areas []atalaya.Area, wit
 			return atalaya.Errorf(atalaya.EINVALID, "boundary of %s: %v", a.Code, err)
 		}
 		levels[a.Level] = append(levels[a.Level], geo.Shape{Code: a.Code, Geometry: g})
-		if a.Level > maxLevel {
-			maxLevel = a.Level
-		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if maxLevel < 0 {
+	if len(levels) == 0 {
 		return nil, nil
 	}
-	shapes = levels[maxLevel]
-	return pointIndex{geo.NewIndex(shapes)}, nil
+	var order []int
+	for l := range levels {
+		order = append(order, l)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(order)))
+	var lp levelPlacer
+	for _, l := range order {
+		lp.levels = append(lp.levels, geo.NewIndex(levels[l]))
+	}
+	return lp, nil
 }

@@ -42,6 +42,7 @@ type Profile struct {
 	UnitColumn       CodedSpec      `yaml:"unit_column"` // aggregates: a column naming the unit of each value
 	Indicator        string         `yaml:"indicator"`   // aggregates: column naming the source's measure
 	Dims             []string       `yaml:"dims"`        // aggregates: further columns kept as dimensions
+	Rollup           bool           `yaml:"rollup"`      // aggregates: rows are disjoint parts; add them up to parent areas and ICCS categories
 	Attributes       []string       `yaml:"attributes"`  // aggregates: columns kept as attributes
 	Status           string         `yaml:"status"`      // initial status; default preliminary
 	Attribution      string         `yaml:"attribution"` // text shown wherever the data is
@@ -191,6 +192,9 @@ func (p *Profile) Validate() error {
 	}
 	if p.Area.Code == "" && (p.Area.Lat == "" || p.Area.Lon == "") {
 		return atalaya.Errorf(atalaya.EINVALID, "area: give a code column, or lat and lon columns")
+	}
+	if p.Area.Code == "" && p.Kind != KindRecords {
+		return atalaya.Errorf(atalaya.EINVALID, "area.code: %s are placed by an area code column; lat and lon are for records", p.Kind)
 	}
 	if p.Period.Date == "" && p.Period.Year == "" && p.Period.Period == "" {
 		return atalaya.Errorf(atalaya.EINVALID, "period: give a date, year (and month) or period column")

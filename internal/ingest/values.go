@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"fmt"
+
+	"github.com/oas-atalaya/atalaya"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +39,14 @@ func (np numberParser) parse(s string) (float64, error) {
 		s = strings.Replace(s, ",", ".", 1)
 	}
 	s = strings.ReplaceAll(s, "\u00a0", "")
+	// ParseFloat also reads hexadecimal, underscores, "inf" and "nan";
+	// a data file means none of them.
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
+			return 0, fmt.Errorf("is not a number")
+		}
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return 0, fmt.Errorf("is not a number")
@@ -163,15 +173,11 @@ func parseMonth(s string) (int, error) {
 
 // parseYear reads a year between 1900 and 2200.
 func parseYear(s string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		// Spreadsheets write years as 2015.0.
-		f, ferr := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if ferr != nil || f != float64(int(f)) {
-			return 0, fmt.Errorf("is not a year")
-		}
-		n = int(f)
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".0") // spreadsheets write years as 2015.0
+	if len(s) != 4 || !allDigits(s) {
+		return 0, fmt.Errorf("is not a year")
 	}
+	n, _ := strconv.Atoi(s)
 	if n < 1900 || n > 2200 {
 		return 0, fmt.Errorf("is not a year between 1900 and 2200")
 	}
@@ -182,24 +188,35 @@ func parseYear(s string) (int, error) {
 // monthly periods: 2020-M01).
 func parsePeriod(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if len(s) >= 4 {
-		if _, err := parseYear(s[:4]); err != nil {
-			return "", fmt.Errorf("is not a period (YYYY, YYYY-MM or YYYY-Qn)")
-		}
+	bad := fmt.Errorf("is not a period (YYYY, YYYY-MM or YYYY-Qn)")
+	if len(s) < 4 {
+		return "", bad
 	}
+	if _, err := parseYear(s[:4]); err != nil {
+		return "", bad
+	}
+	var p string
 	switch {
 	case len(s) == 4:
-		return s, nil
-	case len(s) == 7 && s[4] == '-' && (s[5] == 'Q' || s[5] == 'q') && s[6] >= '1' && s[6] <= '4':
-		return s[:5] + "Q" + s[6:], nil
+		p = s
+	case len(s) == 7 && s[4] == '-' && (s[5] == 'Q' || s[5] == 'q'):
+		p = s[:5] + "Q" + s[6:]
 	case len(s) == 7 && s[4] == '-':
-		if m, err := strconv.Atoi(s[5:]); err == nil && m >= 1 && m <= 12 {
-			return s, nil
-		}
+		p = s
 	case len(s) == 8 && s[4] == '-' && s[5] == 'M':
-		if m, err := strconv.Atoi(s[6:]); err == nil && m >= 1 && m <= 12 {
-			return s[:5] + s[6:], nil
+		p = s[:5] + s[6:]
+	}
+	if !atalaya.ValidPeriod(p) {
+		return "", bad
+	}
+	return p, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
 		}
 	}
-	return "", fmt.Errorf("is not a period (YYYY, YYYY-MM or YYYY-Qn)")
+	return s != ""
 }

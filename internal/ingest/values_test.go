@@ -42,7 +42,7 @@ func TestNumbersAndPeriods(t *testing.T) {
 		}
 	}
 	plain := newNumberParser(".", "")
-	for _, bad := range []string{"", "abc", "1e999", "NaN", "12,5"} {
+	for _, bad := range []string{"", "abc", "1e999", "NaN", "12,5", "0x10p0", "1_000", "inf", "Infinity"} {
 		if _, err := plain.parse(bad); err == nil {
 			t.Errorf("%q parsed as a number", bad)
 		}
@@ -52,7 +52,7 @@ func TestNumbersAndPeriods(t *testing.T) {
 			t.Errorf("period %q = %q %v, want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"24", "2024-13", "2024-Q5", "2024-1", "x2024"} {
+	for _, bad := range []string{"24", "2024-13", "2024-Q5", "2024-1", "x2024", "2024-+1", "2024-M+2", "2e03", "+024", "2024-00"} {
 		if _, err := parsePeriod(bad); err == nil {
 			t.Errorf("period %q accepted", bad)
 		}

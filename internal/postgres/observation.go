@@ -9,14 +9,14 @@ import (
 // observationColumns are the columns of observations after id, source and
 // batch.
 const observationColumns = `key, file, row, code_list, mapping_version, status, dataflow, indicator,
-	period, area, national_code, iccs, sex, age_band, weapon, context, unit, value, dims, attributes`
+	period, area, national_code, iccs, sex, age_band, weapon, context, unit, value, dims, attributes, rollup`
 
 var observationStage = staging{
 	name: "observations_stage",
 	ddl: `seq integer, key text, file text, row bigint, code_list text, mapping_version integer,
 		status text, dataflow text, indicator text, period text, area text, national_code text,
 		iccs text, sex text, age_band text, weapon text, context text, unit text,
-		value double precision, dims jsonb, attributes jsonb`,
+		value double precision, dims jsonb, attributes jsonb, rollup boolean`,
 	cols: columnList("seq, " + observationColumns),
 }
 
@@ -56,6 +56,7 @@ func (w *batchWriter) AddObservations(ctx context.Context, obs []atalaya.Observa
 			v[6], v[7], v[8], v[9], v[10] = string(o.Status), o.Dataflow, o.Indicator, o.Period, o.Area
 			v[11], v[12], v[13], v[14], v[15] = o.NationalCode, o.ICCS, o.Sex, o.AgeBand, o.Weapon
 			v[16], v[17], v[18], v[19], v[20] = o.Context, string(o.Unit), o.Value, dims[j], attrs[j]
+			v[21] = o.Rollup
 			return v
 		})
 	if err != nil {
@@ -82,7 +83,7 @@ func (db *DB) Observations(ctx context.Context, f atalaya.RecordFilter, fn func(
 		if err := rows.Scan(&o.ID, &o.Source, &o.Batch, &o.Key, &o.File, &o.Row, &o.CodeList,
 			&o.MappingVersion, &o.Status, &o.Dataflow, &o.Indicator, &o.Period, &o.Area,
 			&o.NationalCode, &o.ICCS, &o.Sex, &o.AgeBand, &o.Weapon, &o.Context, &o.Unit, &o.Value,
-			&dims, &attrs); err != nil {
+			&dims, &attrs, &o.Rollup); err != nil {
 			return internal("read observations", err)
 		}
 		if o.Dims, err = decodeMap(dims); err != nil {

@@ -10,11 +10,11 @@ import (
 // observationColumns are the columns of observations after id, source and
 // batch.
 const observationColumns = `key, file, row, code_list, mapping_version, status, dataflow, indicator,
-	period, area, national_code, iccs, sex, age_band, weapon, context, unit, value, dims, attributes`
+	period, area, national_code, iccs, sex, age_band, weapon, context, unit, value, dims, attributes, rollup`
 
 // observationBulk is recordBulk for observations.
 func observationBulk(source string, batch int64) bulk {
-	return newBulk("insert observations", `INSERT OR IGNORE INTO observations (source, batch, `+observationColumns+`)`, 20, "",
+	return newBulk("insert observations", `INSERT OR IGNORE INTO observations (source, batch, `+observationColumns+`)`, 21, "",
 		sqlQuote(source), strconv.FormatInt(batch, 10))
 }
 
@@ -46,7 +46,7 @@ func (w *batchWriter) AddObservations(ctx context.Context, obs []atalaya.Observa
 		o := &obs[j]
 		return append(args, o.Key, o.File, o.Row, o.CodeList, int64(o.MappingVersion), string(o.Status),
 			o.Dataflow, o.Indicator, o.Period, o.Area, o.NationalCode, o.ICCS, o.Sex, o.AgeBand, o.Weapon,
-			o.Context, string(o.Unit), o.Value, dims[j], attrs[j])
+			o.Context, string(o.Unit), o.Value, dims[j], attrs[j], o.Rollup)
 	})
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (db *DB) Observations(ctx context.Context, f atalaya.RecordFilter, fn func(
 		if err := rows.Scan(&o.ID, &o.Source, &o.Batch, &o.Key, &o.File, &o.Row, &o.CodeList,
 			&o.MappingVersion, &o.Status, &o.Dataflow, &o.Indicator, &o.Period, &o.Area,
 			&o.NationalCode, &o.ICCS, &o.Sex, &o.AgeBand, &o.Weapon, &o.Context, &o.Unit, &o.Value,
-			&dims, &attrs); err != nil {
+			&dims, &attrs, &o.Rollup); err != nil {
 			return internal("read observations", err)
 		}
 		if o.Dims, err = decodeMap(dims); err != nil {

@@ -94,6 +94,7 @@ func testObservations(t *testing.T, s atalaya.Store) {
 	o1 := obs("MEX.0101.2024", "MEX", "0101", 31062.5)
 	o2 := obs("MEX-09.0201.2024", "MEX-09", "0201", 12)
 	o2.Dims, o2.Attributes, o2.ICCS, o2.NationalCode = nil, nil, "", ""
+	o2.Rollup = true // round-trips
 	o3 := obs("MEX-09.01011.2024", "MEX-09", "01011", 0.25)
 	o3.Source = ""
 	w := begin(t, s)

@@ -189,6 +189,7 @@ CREATE TABLE observations (
     value           double precision NOT NULL,
     dims            jsonb,
     attributes      jsonb,
+    rollup          boolean NOT NULL DEFAULT false, -- atalaya.Observation.Rollup
     UNIQUE (source, key)
 );
 CREATE INDEX observations_batch ON observations USING brin (batch);

@@ -186,6 +186,7 @@ CREATE TABLE observations (
     value           REAL NOT NULL,
     dims            TEXT,                 -- JSON object
     attributes      TEXT,                 -- JSON object
+    rollup          INTEGER NOT NULL DEFAULT 0, -- atalaya.Observation.Rollup
     UNIQUE (source, key)
 ) STRICT;
 CREATE INDEX observations_batch ON observations (batch);
