@@ -118,13 +118,13 @@ type Observation struct {
 	Context      string            `json:"context,omitempty"`
 	Unit         CountingUnit      `json:"unit"`
 	Value        float64           `json:"value"`
-	Dims         map[string]string `json:"dims,omitempty"`       // further dimensions
+	Dims         map[string]string `json:"dims,omitempty"` // further dimensions
 	// Rollup says that the source's rows are disjoint parts of their parent
 	// areas and ICCS categories (SESNSP's states and subtypes), so that the
 	// cube may add them up to every level. Without it a value counts only
 	// at its own area and ICCS code: sources that send a total next to its
 	// parts (UNODC's "Theft" and "Theft of a motorized vehicle", a nation
 	// and its regions) are never added on top of themselves.
-	Rollup bool `json:"rollup,omitempty"`
-	Attributes   map[string]string `json:"attributes,omitempty"` // OBS_STATUS, source notes…
+	Rollup     bool              `json:"rollup,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"` // OBS_STATUS, source notes…
 }

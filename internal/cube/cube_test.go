@@ -113,8 +113,6 @@ func TestCheckRefusesUnboundedValues(t *testing.T) {
 	}
 }
 
-
-
 // TestFlushEqualsCells: streaming the delta in chunks gives the same cells
 // as materialising it, in key order, and empties the accumulator.
 func TestFlushEqualsCells(t *testing.T) {

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -182,10 +183,17 @@ func (s *Server) handleRejections(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Disposition", "attachment; filename=\"batch-"+strconv.FormatInt(id, 10)+"-rejected.csv\"")
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"batch", "file", "row", "column", "value", "reason"})
-		s.Store.Rejections(r.Context(), id, func(x atalaya.Rejection) error {
-			return cw.Write([]string{strconv.FormatInt(x.Batch, 10), x.File, strconv.FormatInt(x.Row, 10), x.Column, CSVSafe(x.Value), x.Reason})
+		err := s.Store.Rejections(r.Context(), id, func(x atalaya.Rejection) error {
+			return cw.Write([]string{strconv.FormatInt(x.Batch, 10), CSVSafe(x.File), strconv.FormatInt(x.Row, 10),
+				CSVSafe(x.Column), CSVSafe(x.Value), CSVSafe(x.Reason)})
 		})
 		cw.Flush()
+		if err != nil {
+			// The header is sent: the truncated file ends with a line that
+			// says so, and the error is logged.
+			s.Logger.Error("rejections CSV cut short", "batch", id, "err", err)
+			io.WriteString(w, "# error: the list is incomplete; try again\n")
+		}
 		return
 	}
 	var out []atalaya.Rejection

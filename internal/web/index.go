@@ -16,17 +16,12 @@ var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"grou
 <body>
 <header>
 <h1>Atalaya — {{.Node}}</h1>
-<p class="lead">Observatory of crime and violence. This node holds {{.Areas}} areas, {{.Sources}} sources and {{.Batches}} ingest batches
-on the <strong>{{.Backend}}</strong> backend. Figures are <strong>preliminary</strong> until an approver publishes them.</p>
+<p class="lead">Observatory of crime and violence. This node holds {{.Areas}} areas and {{.Sources}} sources on the <strong>{{.Backend}}</strong> backend. Figures are <strong>preliminary</strong> until an approver publishes them.</p>
 </header>
 <main>
 <h2>Sources</h2>
 <table><thead><tr><th scope="col">Source</th><th scope="col">Agency</th><th scope="col">Type</th></tr></thead><tbody>
 {{range .SourceList}}<tr><td>{{.ID}}</td><td>{{.Agency}}</td><td>{{.Type}}</td></tr>{{end}}
-</tbody></table>
-<h2>Latest batches</h2>
-<table><thead><tr><th scope="col">Batch</th><th scope="col">Profile</th><th scope="col" class="n">Read</th><th scope="col" class="n">Accepted</th><th scope="col" class="n">Rejected</th><th scope="col" class="n">Duplicates</th></tr></thead><tbody>
-{{range .BatchList}}<tr><td>{{.ID}}</td><td>{{.Profile}}</td><td class="n">{{group .Read}}</td><td class="n">{{group .Accepted}}</td><td class="n">{{group .Rejected}}</td><td class="n">{{group .Duplicates}}</td></tr>{{end}}
 </tbody></table>
 <h2>API</h2>
 <ul>
@@ -58,19 +53,14 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	bs, err := s.Store.Batches(ctx, atalaya.BatchFilter{Limit: 10})
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
 	name := s.NodeName
 	if name == "" {
 		name = "national node"
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	indexTmpl.Execute(w, map[string]any{
-		"Node": name, "Areas": len(areas), "Sources": len(srcs), "Batches": len(bs), "Backend": s.Store.Backend(),
-		"SourceList": srcs, "BatchList": bs, "Attributions": data.Attributions(),
+		"Node": name, "Areas": len(areas), "Sources": len(srcs), "Backend": s.Store.Backend(),
+		"SourceList": srcs, "Attributions": data.Attributions(),
 	})
 }
 

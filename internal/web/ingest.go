@@ -12,6 +12,10 @@ import (
 	"github.com/oas-atalaya/atalaya/internal/ingest"
 )
 
+// maxUploadParts bounds the form fields of one upload (each file is
+// spooled to a temporary file until the batch ends).
+const maxUploadParts = 32
+
 // handleIngest takes files from a data steward: multipart/form-data with a
 // "profile" field and one or more "file" parts, or a raw body with
 // ?profile=NAME&filename=NAME. Files are spooled to disk (never held in
@@ -46,7 +50,11 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return nil
 	}
 	if mr, err := r.MultipartReader(); err == nil {
-		for {
+		for parts := 0; ; parts++ {
+			if parts > maxUploadParts {
+				s.error(w, r, atalaya.Errorf(atalaya.EINVALID, "send at most %d files in one upload", maxUploadParts))
+				return
+			}
 			part, err := mr.NextPart()
 			if errors.Is(err, io.EOF) {
 				break

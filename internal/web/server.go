@@ -38,9 +38,16 @@ type Authorizer interface {
 type LoopbackOnly struct{}
 
 // Authorize implements Authorizer.
+//
+// A request that came through a proxy (Forwarded or X-Forwarded-For set) is
+// not trusted as local even when the proxy runs on the same machine: behind
+// a reverse proxy every request would otherwise look local.
 func (LoopbackOnly) Authorize(r *http.Request, a Action) error {
 	if a == ActionReadPublic {
 		return nil
+	}
+	if r.Header.Get("Forwarded") != "" || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return atalaya.Errorf(atalaya.EFORBIDDEN, "this resource is restricted to the node's own machine until sign-in is configured; requests through a proxy are refused")
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err == nil {

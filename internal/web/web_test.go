@@ -101,6 +101,24 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+// TestProxiedRequestsAreNotLocal: behind a reverse proxy on the same
+// machine every request comes from loopback; restricted routes must still
+// refuse them.
+func TestProxiedRequestsAreNotLocal(t *testing.T) {
+	srv, _ := newServer(t)
+	h := srv.Handler()
+	for _, hdr := range []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip"} {
+		req := httptest.NewRequest("GET", "/api/v1/batches", nil)
+		req.RemoteAddr = local
+		req.Header.Set(hdr, "203.0.113.9")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", hdr, rec.Code)
+		}
+	}
+}
+
 func TestAPIErrors(t *testing.T) {
 	srv, _ := newServer(t)
 	h := srv.Handler()
