@@ -95,6 +95,9 @@ type BatchWriter interface {
 	AddRecords(ctx context.Context, recs []Record) (isNew []bool, err error)
 	// AddObservations is AddRecords for observations.
 	AddObservations(ctx context.Context, obs []Observation) (isNew []bool, err error)
+	// AddPopulations inserts or replaces population rows (like
+	// PutPopulations) inside the batch's transaction.
+	AddPopulations(ctx context.Context, pops []Population) error
 	// Reject stores rejected rows.
 	Reject(ctx context.Context, rs []Rejection) error
 	// Flag stores warnings on accepted rows.

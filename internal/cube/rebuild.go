@@ -93,10 +93,38 @@ func Diff(a, b []atalaya.CubeCell) int {
 
 // Rebuild recomputes the cube, compares it with the stored one and, when
 // write is true, replaces the stored cube with the recomputed one.
+//
+// Batches that commit while the cube is recomputed would be lost by the
+// replacement, so Rebuild recomputes until no batch committed during the
+// computation (a few tries), and otherwise asks to run it again later.
 func Rebuild(ctx context.Context, s atalaya.Store, write bool) (Report, error) {
-	cells, rep, err := Compute(ctx, s)
-	if err != nil {
-		return rep, err
+	latest := func() (int64, error) {
+		bs, err := s.Batches(ctx, atalaya.BatchFilter{Limit: 1})
+		if err != nil || len(bs) == 0 {
+			return 0, err
+		}
+		return bs[0].ID, nil
+	}
+	var cells []atalaya.CubeCell
+	var rep Report
+	for try := 0; ; try++ {
+		before, err := latest()
+		if err != nil {
+			return rep, err
+		}
+		if cells, rep, err = Compute(ctx, s); err != nil {
+			return rep, err
+		}
+		after, err := latest()
+		if err != nil {
+			return rep, err
+		}
+		if before == after {
+			break
+		}
+		if try == 3 {
+			return rep, atalaya.Errorf(atalaya.ECONFLICT, "batches kept committing while the cube was recomputed; run the rebuild again when ingests are quiet")
+		}
 	}
 	before, err := s.Cube(ctx, atalaya.CubeFilter{})
 	if err != nil {

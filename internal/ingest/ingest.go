@@ -120,17 +120,14 @@ func (in *Ingester) ingest(ctx context.Context, p *Profile, files []File, opt Op
 	if err := run.flushCube(ctx); err != nil {
 		return b, err
 	}
+	if len(run.pops) > 0 {
+		if err := w.AddPopulations(ctx, run.pops); err != nil {
+			return b, err
+		}
+	}
 	committed, err := w.Commit(ctx, b, nil)
 	if err != nil {
 		return b, err
-	}
-	if p.Kind == KindPopulation && len(run.pops) > 0 {
-		// Populations are reference data keyed by area, year, sex and age
-		// band: storing them again is idempotent, so they are written
-		// after the batch that recorded their reading.
-		if err := in.Store.PutPopulations(ctx, run.pops); err != nil {
-			return committed, err
-		}
 	}
 	logger.Info("ingest committed", "batch", committed.ID, "profile", p.Name, "read", b.Read, "accepted", b.Accepted, "rejected", b.Rejected, "duplicates", b.Duplicates)
 	return committed, nil

@@ -14,24 +14,39 @@ func (db *DB) PutPopulations(ctx context.Context, pops []atalaya.Population) err
 	if len(pops) == 0 {
 		return nil
 	}
+	return db.inTx(ctx, func(tx pgx.Tx) error { return putPopulations(ctx, tx, pops) })
+}
+
+// AddPopulations stores populations within the batch's transaction, so that
+// a population file is stored with its batch or not at all.
+func (w *batchWriter) AddPopulations(ctx context.Context, pops []atalaya.Population) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	return putPopulations(ctx, w.tx, pops)
+}
+
+// putPopulations validates and upserts pops within tx.
+func putPopulations(ctx context.Context, tx pgx.Tx, pops []atalaya.Population) error {
 	for _, p := range pops {
 		if err := p.Validate(); err != nil {
 			return err
 		}
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkAreasExist(ctx, tx, populationAreas(pops)); err != nil {
-			return err
-		}
-		var b pgx.Batch
-		for _, p := range pops {
-			b.Queue(`INSERT INTO populations (area, year, sex, age_band, value, source)
-				VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (area, year, sex, age_band) DO UPDATE SET value = excluded.value, source = excluded.source`,
-				p.Area, p.Year, p.Sex, p.AgeBand, p.Value, p.Source)
-		}
-		return internal("upsert populations", tx.SendBatch(ctx, &b).Close())
-	})
+	if len(pops) == 0 {
+		return nil
+	}
+	if err := checkAreasExist(ctx, tx, populationAreas(pops)); err != nil {
+		return err
+	}
+	var b pgx.Batch
+	for _, p := range pops {
+		b.Queue(`INSERT INTO populations (area, year, sex, age_band, value, source)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (area, year, sex, age_band) DO UPDATE SET value = excluded.value, source = excluded.source`,
+			p.Area, p.Year, p.Sex, p.AgeBand, p.Value, p.Source)
+	}
+	return internal("upsert populations", tx.SendBatch(ctx, &b).Close())
 }
 
 // populationAreas returns the distinct areas of pops, sorted.

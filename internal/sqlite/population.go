@@ -14,17 +14,33 @@ func (db *DB) PutPopulations(ctx context.Context, pops []atalaya.Population) err
 	if len(pops) == 0 {
 		return nil
 	}
-	for _, p := range pops {
-		if err := p.Validate(); err != nil {
-			return err
-		}
-	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := putPopulations(ctx, tx, pops); err != nil {
+		return err
+	}
+	return internal("commit populations", tx.Commit())
+}
 
+// AddPopulations stores populations within the batch's transaction, so that
+// a population file is stored with its batch or not at all.
+func (w *batchWriter) AddPopulations(ctx context.Context, pops []atalaya.Population) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	return putPopulations(ctx, w.tx, pops)
+}
+
+// putPopulations validates and upserts pops within tx.
+func putPopulations(ctx context.Context, tx *sql.Tx, pops []atalaya.Population) error {
+	for _, p := range pops {
+		if err := p.Validate(); err != nil {
+			return err
+		}
+	}
 	if err := checkAreasExist(ctx, tx, populationAreas(pops)); err != nil {
 		return err
 	}
@@ -34,12 +50,13 @@ func (db *DB) PutPopulations(ctx context.Context, pops []atalaya.Population) err
 	if err != nil {
 		return internal("prepare population upsert", err)
 	}
+	defer stmt.Close()
 	for _, p := range pops {
 		if _, err := stmt.ExecContext(ctx, p.Area, p.Year, p.Sex, p.AgeBand, p.Value, p.Source); err != nil {
 			return internal("upsert population", err)
 		}
 	}
-	return internal("commit populations", tx.Commit())
+	return nil
 }
 
 // populationAreas returns the distinct areas of pops, sorted.
