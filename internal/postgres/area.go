@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // PutAreas inserts or replaces areas in one transaction. A parent may come
@@ -18,9 +19,9 @@ func (db *DB) PutAreas(ctx context.Context, areas []atalaya.Area) error {
 		return nil
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		sorted, err := checkAreas(areas, func(code string) (parentInfo, bool, error) {
-			var p parentInfo
-			err := tx.QueryRow(ctx, `SELECT level, country FROM areas WHERE code = $1`, code).Scan(&p.level, &p.country)
+		sorted, err := storeutil.CheckAreas(areas, func(code string) (storeutil.ParentInfo, bool, error) {
+			var p storeutil.ParentInfo
+			err := tx.QueryRow(ctx, `SELECT level, country FROM areas WHERE code = $1`, code).Scan(&p.Level, &p.Country)
 			if notFound(err) {
 				return p, false, nil
 			}
@@ -50,7 +51,7 @@ func (db *DB) PutAreas(ctx context.Context, areas []atalaya.Area) error {
 					name = excluded.name, names = excluded.names, valid_from = excluded.valid_from,
 					valid_to = excluded.valid_to, boundary = excluded.boundary, source = excluded.source,
 					search = excluded.search`,
-				a.Code, a.Country, parent, a.Level, a.Name, names, a.ValidFrom, a.ValidTo, boundary, a.Source, areaSearchText(a))
+				a.Code, a.Country, parent, a.Level, a.Name, names, a.ValidFrom, a.ValidTo, boundary, a.Source, storeutil.AreaSearchText(a))
 		}
 		return internal("upsert areas", tx.SendBatch(ctx, &b).Close())
 	})

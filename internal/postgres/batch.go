@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // BeginBatch opens a batch in a transaction and inserts its row, which
@@ -82,7 +83,7 @@ func (w *batchWriter) Commit(ctx context.Context, b atalaya.Batch, delta []atala
 	}
 	defer w.Rollback()
 
-	final, err := mergeBatch(w.batch, b)
+	final, err := storeutil.MergeBatch(w.batch, b)
 	if err != nil {
 		return atalaya.Batch{}, err
 	}
@@ -91,7 +92,7 @@ func (w *batchWriter) Commit(ctx context.Context, b atalaya.Batch, delta []atala
 	}
 	final.StartedAt = final.StartedAt.UTC().Truncate(time.Microsecond)
 	final.FinishedAt = final.FinishedAt.UTC().Truncate(time.Microsecond)
-	if err := checkCells(delta); err != nil {
+	if err := storeutil.CheckCells(delta); err != nil {
 		return atalaya.Batch{}, err
 	}
 	files, err := json.Marshal(final.Files)
@@ -120,7 +121,7 @@ func (w *batchWriter) AddCube(ctx context.Context, delta []atalaya.CubeCell) err
 	if err := w.check(); err != nil {
 		return err
 	}
-	if err := checkCells(delta); err != nil {
+	if err := storeutil.CheckCells(delta); err != nil {
 		return err
 	}
 	return addCells(ctx, w.tx, w.staged, delta)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // PutICCS inserts or replaces ICCS categories in one transaction. EINVALID
@@ -15,7 +16,7 @@ func (db *DB) PutICCS(ctx context.Context, cats []atalaya.ICCSCategory) error {
 		return nil
 	}
 	for _, c := range cats {
-		if err := checkICCSCategory(c); err != nil {
+		if err := storeutil.CheckICCSCategory(c); err != nil {
 			return err
 		}
 	}

@@ -6,12 +6,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // PutCodeList inserts or updates a code list. EINVALID if it has no id or
 // name, or a country that is not ISO 3166-1 alpha-3.
 func (db *DB) PutCodeList(ctx context.Context, cl atalaya.CodeList) error {
-	if err := checkCodeList(cl); err != nil {
+	if err := storeutil.CheckCodeList(cl); err != nil {
 		return err
 	}
 	_, err := db.pool.Exec(ctx, `INSERT INTO code_lists (id, name, country, description) VALUES ($1, $2, $3, $4)
@@ -41,7 +42,7 @@ func (db *DB) CodeLists(ctx context.Context) ([]atalaya.CodeList, error) {
 
 // AddMapping stores m as the next version of its code list's mapping and
 // returns that version, or returns the latest version unchanged if its
-// entries are the same as m's (see sameEntries). ENOTFOUND for an unknown
+// entries are the same as m's (see storeutil.SameEntries). ENOTFOUND for an unknown
 // code list; EINVALID for an invalid mapping or an ICCS code that is not in
 // the classification. Concurrent calls for one code list are serialised by
 // a lock on its row.
@@ -64,7 +65,7 @@ func (db *DB) AddMapping(ctx context.Context, m atalaya.Mapping) (int, error) {
 
 		latest, err := readMapping(ctx, tx, m.CodeList, 0)
 		switch {
-		case err == nil && sameEntries(latest.Entries, m.Entries):
+		case err == nil && storeutil.SameEntries(latest.Entries, m.Entries):
 			version = latest.Version
 			return nil
 		case err != nil && atalaya.ErrorCode(err) != atalaya.ENOTFOUND:

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // observationColumns are the columns of observations after id, source and
@@ -47,7 +48,7 @@ func (w *batchWriter) AddObservations(ctx context.Context, obs []atalaya.Observa
 		}
 	}
 	isNew := make([]bool, len(obs))
-	send, idx := firstOfKeys(len(obs), func(i int) string { return obs[i].Key })
+	send, idx := storeutil.FirstOfKeys(len(obs), func(i int) string { return obs[i].Key })
 	err := w.insertNew(ctx, observationStage, observationInsert, []any{w.batch.Source, w.batch.ID}, send, idx, isNew,
 		func(i int, v []any) []any {
 			j := send[i]

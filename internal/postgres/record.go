@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // recordColumns are the columns of records after id, source and batch, in
@@ -50,7 +51,7 @@ func (w *batchWriter) AddRecords(ctx context.Context, recs []atalaya.Record) ([]
 		}
 	}
 	isNew := make([]bool, len(recs))
-	send, idx := firstOfKeys(len(recs), func(i int) string { return recs[i].Key })
+	send, idx := storeutil.FirstOfKeys(len(recs), func(i int) string { return recs[i].Key })
 	err := w.insertNew(ctx, recordStage, recordInsert, []any{w.batch.Source, w.batch.ID}, send, idx, isNew,
 		func(i int, v []any) []any {
 			r := &recs[send[i]]

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // PutAreas inserts or replaces areas in one transaction. A parent may come
@@ -23,9 +24,9 @@ func (db *DB) PutAreas(ctx context.Context, areas []atalaya.Area) error {
 	}
 	defer tx.Rollback()
 
-	sorted, err := checkAreas(areas, func(code string) (parentInfo, bool, error) {
-		var p parentInfo
-		err := tx.QueryRowContext(ctx, `SELECT level, country FROM areas WHERE code = ?`, code).Scan(&p.level, &p.country)
+	sorted, err := storeutil.CheckAreas(areas, func(code string) (storeutil.ParentInfo, bool, error) {
+		var p storeutil.ParentInfo
+		err := tx.QueryRowContext(ctx, `SELECT level, country FROM areas WHERE code = ?`, code).Scan(&p.Level, &p.Country)
 		if err == sql.ErrNoRows {
 			return p, false, nil
 		}
@@ -59,7 +60,7 @@ func (db *DB) PutAreas(ctx context.Context, areas []atalaya.Area) error {
 			boundary = a.Boundary
 		}
 		if _, err := stmt.ExecContext(ctx, a.Code, a.Country, parent, a.Level, a.Name, names,
-			a.ValidFrom, a.ValidTo, boundary, a.Source, areaSearchText(a)); err != nil {
+			a.ValidFrom, a.ValidTo, boundary, a.Source, storeutil.AreaSearchText(a)); err != nil {
 			return internal("upsert area "+a.Code, err)
 		}
 	}

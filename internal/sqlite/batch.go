@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // BeginBatch opens a batch in a write transaction and inserts its row,
@@ -88,14 +89,14 @@ func (w *batchWriter) Commit(ctx context.Context, b atalaya.Batch, delta []atala
 	}
 	defer w.Rollback()
 
-	final, err := mergeBatch(w.batch, b)
+	final, err := storeutil.MergeBatch(w.batch, b)
 	if err != nil {
 		return atalaya.Batch{}, err
 	}
 	if final.FinishedAt.IsZero() {
 		final.FinishedAt = w.db.now()
 	}
-	if err := checkCells(delta); err != nil {
+	if err := storeutil.CheckCells(delta); err != nil {
 		return atalaya.Batch{}, err
 	}
 	files, err := json.Marshal(final.Files)
@@ -126,7 +127,7 @@ func (w *batchWriter) AddCube(ctx context.Context, delta []atalaya.CubeCell) err
 	if err := w.check(); err != nil {
 		return err
 	}
-	if err := checkCells(delta); err != nil {
+	if err := storeutil.CheckCells(delta); err != nil {
 		return err
 	}
 	return addCells(ctx, w.stmts, delta)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 const cubeKeyColumns = `period, area, iccs, sex, age_band, weapon, context, source_type, unit, status`
@@ -77,7 +78,7 @@ func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCel
 // ReplaceCube replaces the whole cube with cells in one transaction; cells
 // with the same key add up. Readers see the old cube until it commits.
 func (db *DB) ReplaceCube(ctx context.Context, cells []atalaya.CubeCell) error {
-	if err := checkCells(cells); err != nil {
+	if err := storeutil.CheckCells(cells); err != nil {
 		return err
 	}
 	tx, err := db.beginWrite(ctx)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // querier is what *sql.DB and *sql.Tx have in common for reads.
@@ -17,7 +18,7 @@ type querier interface {
 // PutCodeList inserts or updates a code list. EINVALID if it has no id or
 // name, or a country that is not ISO 3166-1 alpha-3.
 func (db *DB) PutCodeList(ctx context.Context, cl atalaya.CodeList) error {
-	if err := checkCodeList(cl); err != nil {
+	if err := storeutil.CheckCodeList(cl); err != nil {
 		return err
 	}
 	tx, err := db.beginWrite(ctx)
@@ -54,7 +55,7 @@ func (db *DB) CodeLists(ctx context.Context) ([]atalaya.CodeList, error) {
 
 // AddMapping stores m as the next version of its code list's mapping and
 // returns that version, or returns the latest version unchanged if its
-// entries are the same as m's (see sameEntries). ENOTFOUND for an unknown
+// entries are the same as m's (see storeutil.SameEntries). ENOTFOUND for an unknown
 // code list; EINVALID for an invalid mapping or an ICCS code that is not in
 // the classification.
 func (db *DB) AddMapping(ctx context.Context, m atalaya.Mapping) (int, error) {
@@ -80,7 +81,7 @@ func (db *DB) AddMapping(ctx context.Context, m atalaya.Mapping) (int, error) {
 
 	latest, err := readMapping(ctx, tx, m.CodeList, 0)
 	switch {
-	case err == nil && sameEntries(latest.Entries, m.Entries):
+	case err == nil && storeutil.SameEntries(latest.Entries, m.Entries):
 		return latest.Version, nil
 	case err != nil && atalaya.ErrorCode(err) != atalaya.ENOTFOUND:
 		return 0, err

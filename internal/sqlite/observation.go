@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // observationColumns are the columns of observations after id, source and
@@ -40,7 +41,7 @@ func (w *batchWriter) AddObservations(ctx context.Context, obs []atalaya.Observa
 		}
 	}
 	isNew := make([]bool, len(obs))
-	send, idx := firstOfKeys(len(obs), func(i int) string { return obs[i].Key })
+	send, idx := storeutil.FirstOfKeys(len(obs), func(i int) string { return obs[i].Key })
 	err := w.insertNew(ctx, w.observations, send, idx, isNew, func(args []any, i int) []any {
 		j := send[i]
 		o := &obs[j]

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // recordColumns are the columns of records after id, source and batch,
@@ -36,7 +37,7 @@ func (w *batchWriter) AddRecords(ctx context.Context, recs []atalaya.Record) ([]
 		}
 	}
 	isNew := make([]bool, len(recs))
-	send, idx := firstOfKeys(len(recs), func(i int) string { return recs[i].Key })
+	send, idx := storeutil.FirstOfKeys(len(recs), func(i int) string { return recs[i].Key })
 	err := w.insertNew(ctx, w.records, send, idx, isNew, func(args []any, i int) []any {
 		r := &recs[send[i]]
 		return append(args, r.Key, r.File, r.Row, r.CodeList, int64(r.MappingVersion), string(r.Status),

@@ -1,8 +1,7 @@
-package postgres
-
-// Validation shared by the two backends: validate.go is the same in
-// internal/sqlite and internal/postgres but for the package clause. The
-// rules are the store contract's, and belong in package atalaya.
+// Package storeutil holds what the SQLite and PostgreSQL stores share: the
+// validation rules of the store contract and the bookkeeping of batches and
+// bulk inserts, so that both backends apply them identically.
+package storeutil
 
 import (
 	"sort"
@@ -11,16 +10,16 @@ import (
 	"github.com/oas-atalaya/atalaya"
 )
 
-// parentInfo is what PutAreas checks of a parent that is already stored.
-type parentInfo struct {
-	level   int
-	country string
+// ParentInfo is what PutAreas checks of a parent that is already stored.
+type ParentInfo struct {
+	Level   int
+	Country string
 }
 
-// checkAreas validates areas and returns them ordered by level, then code,
+// CheckAreas validates areas and returns them ordered by level, then code,
 // so that each parent is inserted before its children. stored looks up a
 // parent that is not among areas.
-func checkAreas(areas []atalaya.Area, stored func(code string) (parentInfo, bool, error)) ([]atalaya.Area, error) {
+func CheckAreas(areas []atalaya.Area, stored func(code string) (ParentInfo, bool, error)) ([]atalaya.Area, error) {
 	byCode := make(map[string]atalaya.Area, len(areas))
 	for _, a := range areas {
 		if err := a.Validate(); err != nil {
@@ -35,9 +34,9 @@ func checkAreas(areas []atalaya.Area, stored func(code string) (parentInfo, bool
 		if a.Parent == "" {
 			continue
 		}
-		var p parentInfo
+		var p ParentInfo
 		if pa, ok := byCode[a.Parent]; ok {
-			p = parentInfo{level: pa.Level, country: pa.Country}
+			p = ParentInfo{Level: pa.Level, Country: pa.Country}
 		} else {
 			var found bool
 			var err error
@@ -47,11 +46,11 @@ func checkAreas(areas []atalaya.Area, stored func(code string) (parentInfo, bool
 				return nil, atalaya.Errorf(atalaya.EINVALID, "area %s: parent %s does not exist", a.Code, a.Parent)
 			}
 		}
-		if p.level != a.Level-1 {
-			return nil, atalaya.Errorf(atalaya.EINVALID, "area %s is at level %d but its parent %s is at level %d; a child is one level below its parent", a.Code, a.Level, a.Parent, p.level)
+		if p.Level != a.Level-1 {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "area %s is at level %d but its parent %s is at level %d; a child is one level below its parent", a.Code, a.Level, a.Parent, p.Level)
 		}
-		if p.country != a.Country {
-			return nil, atalaya.Errorf(atalaya.EINVALID, "area %s: parent %s is in another country (%s)", a.Code, a.Parent, p.country)
+		if p.Country != a.Country {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "area %s: parent %s is in another country (%s)", a.Code, a.Parent, p.Country)
 		}
 	}
 	sorted := append([]atalaya.Area(nil), areas...)
@@ -64,14 +63,14 @@ func checkAreas(areas []atalaya.Area, stored func(code string) (parentInfo, bool
 	return sorted, nil
 }
 
-// areaSearchText is what AreaFilter.Search looks into: code and name,
+// AreaSearchText is what AreaFilter.Search looks into: code and name,
 // lower-cased with Unicode rules (SQLite's lower() knows only ASCII).
-func areaSearchText(a atalaya.Area) string {
+func AreaSearchText(a atalaya.Area) string {
 	return strings.ToLower(a.Code) + "\x1f" + strings.ToLower(a.Name)
 }
 
-// checkICCSCategory returns EINVALID if c is not a well-formed category.
-func checkICCSCategory(c atalaya.ICCSCategory) error {
+// CheckICCSCategory returns EINVALID if c is not a well-formed category.
+func CheckICCSCategory(c atalaya.ICCSCategory) error {
 	switch lvl := atalaya.ICCSLevel(c.Code); {
 	case lvl == 0:
 		return atalaya.Errorf(atalaya.EINVALID, "ICCS code %q must be 2, 4, 5 or 6 digits", c.Code)
@@ -85,9 +84,9 @@ func checkICCSCategory(c atalaya.ICCSCategory) error {
 	return nil
 }
 
-// checkCodeList returns EINVALID if cl has no id or name, or a country
+// CheckCodeList returns EINVALID if cl has no id or name, or a country
 // that is not ISO 3166-1 alpha-3.
-func checkCodeList(cl atalaya.CodeList) error {
+func CheckCodeList(cl atalaya.CodeList) error {
 	switch {
 	case cl.ID == "":
 		return atalaya.Errorf(atalaya.EINVALID, "code list has no id")
@@ -99,10 +98,10 @@ func checkCodeList(cl atalaya.CodeList) error {
 	return nil
 }
 
-// sameEntries reports whether two mappings say the same thing: the same
+// SameEntries reports whether two mappings say the same thing: the same
 // national codes (compared by atalaya.NormalizeCode, in any order), each
 // with the same label, ICCS code, implications and note.
-func sameEntries(a, b []atalaya.MappingEntry) bool {
+func SameEntries(a, b []atalaya.MappingEntry) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -119,9 +118,9 @@ func sameEntries(a, b []atalaya.MappingEntry) bool {
 	return true
 }
 
-// checkCells returns EINVALID for the first cell without a period or area,
+// CheckCells returns EINVALID for the first cell without a period or area,
 // or with an unknown source type, unit or status.
-func checkCells(cells []atalaya.CubeCell) error {
+func CheckCells(cells []atalaya.CubeCell) error {
 	for _, c := range cells {
 		switch {
 		case c.Period == "" || c.Area == "":
@@ -137,9 +136,9 @@ func checkCells(cells []atalaya.CubeCell) error {
 	return nil
 }
 
-// mergeBatch returns begun updated with the non-empty fields of final, and
+// MergeBatch returns begun updated with the non-empty fields of final, and
 // checks the result.
-func mergeBatch(begun, final atalaya.Batch) (atalaya.Batch, error) {
+func MergeBatch(begun, final atalaya.Batch) (atalaya.Batch, error) {
 	switch {
 	case final.ID != 0 && final.ID != begun.ID:
 		return final, atalaya.Errorf(atalaya.EINVALID, "commit of batch %d names batch %d", begun.ID, final.ID)
@@ -175,10 +174,10 @@ func mergeBatch(begun, final atalaya.Batch) (atalaya.Batch, error) {
 	return out, nil
 }
 
-// firstOfKeys returns the indexes of the first occurrence of each key among
+// FirstOfKeys returns the indexes of the first occurrence of each key among
 // n items, and a map from key to that index. Later occurrences are
 // duplicates within the call and are not sent to the database.
-func firstOfKeys(n int, key func(int) string) (send []int, idx map[string]int) {
+func FirstOfKeys(n int, key func(int) string) (send []int, idx map[string]int) {
 	send = make([]int, 0, n)
 	idx = make(map[string]int, n)
 	for i := 0; i < n; i++ {
