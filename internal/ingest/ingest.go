@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,11 +162,12 @@ type run struct {
 	acc     *cube.Accumulator // the batch's cube delta, flushed to the store when large
 	lineage cube.Lineage
 
-	recs  []atalaya.Record
-	obs   []atalaya.Observation
-	flags []*atalaya.Flag
-	rejs  []atalaya.Rejection
-	pops  []atalaya.Population
+	recs    []atalaya.Record
+	obs     []atalaya.Observation
+	flags   []*atalaya.Flag
+	rejs    []atalaya.Rejection
+	pops    []atalaya.Population
+	popSeen map[string]bool
 
 	read, accepted, rejected, dupes, flagged int64
 }
@@ -274,6 +276,14 @@ func (r *run) file(ctx context.Context, f File, progress func(bytes, rows int64)
 				out.obs.Batch = r.batch
 				r.obs = append(r.obs, *out.obs)
 			case out.pops != nil:
+				// A row that repeats the area and year of an earlier row
+				// of the batch is a duplicate; the first one is kept.
+				k := out.pops[0].Area + "|" + strconv.Itoa(out.pops[0].Year)
+				if r.popSeen[k] {
+					r.dupes++
+					break
+				}
+				r.popSeen[k] = true
 				r.pops = append(r.pops, out.pops...)
 				r.accepted++
 			}

@@ -252,3 +252,21 @@ func itoa(i int) string {
 	}
 	return string(b)
 }
+
+func TestPopulationDuplicates(t *testing.T) {
+	s := openLightStore(t)
+	file := "year,cve_ent,population_total,population_female,population_male\n" +
+		"2020,09,9209944,4805017,4404927\n" +
+		"2020,09,1,1,0\n" + // repeats 2020/09: a duplicate, the first row wins
+		"2020,00,126014024,64540634,61473390\n" +
+		"2020,99,5,3,2\n" + // no such state
+		"2021,15,-3,,\n"
+	b := mustRun(t, s, profile(t, "population"), fileOf("pop.csv", []byte(file)))
+	if b.Read != 5 || b.Accepted != 2 || b.Duplicates != 1 || b.Rejected != 2 {
+		t.Fatalf("batch %+v", b)
+	}
+	pops, err := s.Populations(context.Background(), atalaya.PopulationFilter{Areas: []string{"MEX-09"}, Sex: "F"})
+	if err != nil || len(pops) != 1 || pops[0].Value != 4805017 {
+		t.Fatalf("MEX-09 female 2020 = %+v %v", pops, err)
+	}
+}

@@ -14,7 +14,7 @@ import (
 // mapping version, the ICCS codes, the area list and, for coordinates, the
 // point index.
 func (in *Ingester) prepare(ctx context.Context, p *Profile, now time.Time) (*run, error) {
-	r := &run{p: p, acc: cube.New()}
+	r := &run{p: p, acc: cube.New(), popSeen: map[string]bool{}}
 	c := &r.conv
 	c.p = p
 	c.num = newNumberParser(p.File.Decimal, p.File.Thousands)
