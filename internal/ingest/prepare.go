@@ -28,6 +28,16 @@ func (in *Ingester) prepare(ctx context.Context, p *Profile, now time.Time) (*ru
 
 	{
 		if existing, err := in.Store.Source(ctx, p.Source.ID); err == nil {
+			if existing.Type != p.Source.Type {
+				return nil, atalaya.Errorf(atalaya.EINVALID, "profile %s says source %s is of type %s, but the node has it as %s; a source's type cannot change (it is a dimension of the cube): use another source id",
+					p.Name, p.Source.ID, p.Source.Type, existing.Type)
+			}
+			if existing != p.Source {
+				// Names, licence and attribution may be corrected.
+				if err := in.Store.PutSource(ctx, p.Source); err != nil {
+					return nil, err
+				}
+			}
 			r.st = existing.Type
 		} else if atalaya.ErrorCode(err) == atalaya.ENOTFOUND {
 			if err := in.Store.PutSource(ctx, p.Source); err != nil {
