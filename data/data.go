@@ -7,9 +7,10 @@ package data
 
 import "embed"
 
-// FS holds the embedded files, under iccs/, mappings/, americas/ and mexico/.
+// FS holds the embedded files, under iccs/, mappings/, americas/ and
+// mexico/, and the indicator catalogue indicators.yaml.
 //
-//go:embed iccs/*.csv mappings/*.csv americas/* mexico/*
+//go:embed iccs/*.csv mappings/*.csv americas/* mexico/* indicators.yaml
 var FS embed.FS
 
 // Attribution is a credit line that must be shown wherever the data is.

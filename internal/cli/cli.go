@@ -55,6 +55,7 @@ func commands() []command {
 		{"population", "import populations through a profile (same as ingest --profile population)", runPopulation},
 		{"cube", "`cube rebuild` recomputes the cube from the records; `cube check` compares without writing", runCube},
 		{"profiles", "list the built-in source profiles, print one (`profiles NAME`) or check a profile file (`profiles FILE`)", runProfiles},
+		{"indicators", "list the indicator catalogue; `indicators docs` writes docs/indicators.md, `indicators check FILE` checks a catalogue", runIndicators},
 		{"synth", "write N synthetic canonical incidents with coordinates in Mexico (for benchmarks)", runSynth},
 	}
 }
