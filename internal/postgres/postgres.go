@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // DB is an Atalaya store in one PostgreSQL database (or schema: the
@@ -87,7 +88,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	)`); err != nil {
 		return fmt.Errorf("postgres: create schema_migrations: %w", err)
 	}
-	migs, err := readMigrations(migrationFS)
+	migs, err := storeutil.ReadMigrations(migrationFS)
 	if err != nil {
 		return err
 	}
@@ -97,18 +98,18 @@ func (db *DB) migrate(ctx context.Context) error {
 				return err
 			}
 			var n int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil || n > 0 {
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&n); err != nil || n > 0 {
 				return err
 			}
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.version, m.name, db.now())
+				m.Version, m.Name, db.now())
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+			return fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 		}
 	}
 	return nil

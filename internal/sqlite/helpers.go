@@ -3,52 +3,11 @@ package sqlite
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/oas-atalaya/atalaya"
 )
-
-// migration is one numbered .sql file.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// readMigrations returns the migrations in fsys's migrations directory,
-// ordered by the number that starts each file name ("0001_init.sql").
-func readMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("read migrations: %w", err)
-	}
-	var migs []migration
-	seen := map[int]string{}
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a number and an underscore", base)
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("migrations %s and %s have the same number", other, base)
-		}
-		seen[v] = base
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("read migration %s: %w", base, err)
-		}
-		migs = append(migs, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
-	return migs, nil
-}
 
 // timeLayout is how timestamps are stored: UTC, microseconds, fixed width,
 // so that text order is time order and both backends keep the same precision.
