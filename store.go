@@ -82,6 +82,24 @@ type Store interface {
 	Cube(ctx context.Context, f CubeFilter) ([]CubeCell, error)
 	// ReplaceCube replaces the whole cube with cells in one transaction.
 	ReplaceCube(ctx context.Context, cells []CubeCell) error
+
+	// AddRelease stores a release with the snapshot of the cube cells it
+	// covers (the caller computes them from the source's rows), assigning
+	// its id, revision, time (the store's clock) and source type. Earlier
+	// releases are never changed. EINVALID for a missing reason, an
+	// invalid period or status; ENOTFOUND for an unknown source or area.
+	AddRelease(ctx context.Context, r Release, cells []CubeCell) (Release, error)
+	// Releases returns the releases matching f, oldest first (by id).
+	Releases(ctx context.Context, f ReleaseFilter) ([]Release, error)
+	// ReleaseCells returns the snapshot of a release, filtered by f (its
+	// PeriodFrom, PeriodTo, Areas and ICCS apply), ordered by key.
+	// ENOTFOUND for an unknown release.
+	ReleaseCells(ctx context.Context, release int64, f CubeFilter) ([]CubeCell, error)
+
+	// DataVersion is a number that changes whenever anything a figure
+	// depends on changes: a committed batch, a rebuilt cube, populations,
+	// areas, mappings, a release. Caches and ETags key on it.
+	DataVersion(ctx context.Context) (int64, error)
 }
 
 // BatchWriter writes one batch inside one transaction.

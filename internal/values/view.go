@@ -1,0 +1,167 @@
+package values
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/oas-atalaya/atalaya"
+)
+
+// view is one view of the cube: the live cube, or the published releases
+// as of an instant. It loads the cells of an ICCS code once.
+type view struct {
+	key      viewKey
+	mu       sync.Mutex
+	cells    map[string][]atalaya.CubeCell // by ICCS code
+	releases []atalaya.Release             // published view: the releases public at asOf
+	// status gives, for the live view, the best status that releases give
+	// to a source type, area and year.
+	status map[blockKey]atalaya.Status
+}
+
+func (e *Engine) view(ctx context.Context, base *baseData, k viewKey, asOf time.Time) (*view, error) {
+	e.mu.Lock()
+	v := e.views[k]
+	e.mu.Unlock()
+	if v != nil {
+		return v, nil
+	}
+	rels, err := e.r.Releases(ctx, atalaya.ReleaseFilter{})
+	if err != nil {
+		return nil, err
+	}
+	v = &view{key: k, cells: map[string][]atalaya.CubeCell{}, status: map[blockKey]atalaya.Status{}}
+	now := e.now()
+	if k.published {
+		for _, r := range rels {
+			if r.Status == atalaya.StatusPublished && !r.At.After(asOf) && !r.PublicFrom().After(asOf) {
+				v.releases = append(v.releases, r)
+			}
+		}
+	} else {
+		for _, r := range rels {
+			if r.At.After(now) {
+				continue
+			}
+			year, _, ok := slotOf(r.Period)
+			if !ok {
+				continue
+			}
+			bk := blockKey{r.Area, year, r.SourceType}
+			if statusRank(r.Status) > statusRank(v.status[bk]) {
+				v.status[bk] = r.Status
+			}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.views) >= maxViews {
+		e.views = map[viewKey]*view{}
+	}
+	if old := e.views[k]; old != nil {
+		return old, nil
+	}
+	e.views[k] = v
+	return v, nil
+}
+
+func statusRank(s atalaya.Status) int {
+	switch s {
+	case atalaya.StatusValidated:
+		return 1
+	case atalaya.StatusPublished:
+		return 2
+	}
+	return 0
+}
+
+// statusOf returns the status releases give to a source type's figures for
+// an area and year in the live view: the best status of a release of the
+// area or of an area above it.
+func (v *view) statusOf(base *baseData, st atalaya.SourceType, area string, year int) atalaya.Status {
+	if v.key.published {
+		return atalaya.StatusPublished
+	}
+	best := atalaya.StatusPreliminary
+	for _, a := range base.lineage(area) {
+		if s, ok := v.status[blockKey{a, year, st}]; ok && statusRank(s) > statusRank(best) {
+			best = s
+		}
+	}
+	return best
+}
+
+// codeCells returns the cells of the given ICCS codes.
+func (e *Engine) codeCells(ctx context.Context, base *baseData, v *view, codes []string) ([]atalaya.CubeCell, error) {
+	var out []atalaya.CubeCell
+	for _, code := range codes {
+		v.mu.Lock()
+		cs, ok := v.cells[code]
+		v.mu.Unlock()
+		if !ok {
+			var err error
+			if v.key.published {
+				cs, err = e.publishedCells(ctx, base, v, code)
+			} else {
+				cs, err = e.r.Cube(ctx, atalaya.CubeFilter{ICCS: []string{code}})
+			}
+			if err != nil {
+				return nil, err
+			}
+			v.mu.Lock()
+			v.cells[code] = cs
+			v.mu.Unlock()
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// publishedCells returns the published cells of one ICCS code. For each
+// source, area and year the latest public release covering the area wins:
+// a release of MEX-09 made after a release of MEX replaces Mexico City's
+// figures (and its municipalities') in it, and nothing else.
+func (e *Engine) publishedCells(ctx context.Context, base *baseData, v *view, code string) ([]atalaya.CubeCell, error) {
+	type scope struct {
+		source string
+		area   string
+		period string
+	}
+	latest := map[scope]atalaya.Release{}
+	for _, r := range v.releases {
+		s := scope{r.Source, r.Area, r.Period}
+		if cur, ok := latest[s]; !ok || r.ID > cur.ID {
+			latest[s] = r
+		}
+	}
+	governing := func(source, period, area string) int64 {
+		var best int64
+		for _, a := range base.lineage(area) {
+			if r, ok := latest[scope{source, a, period}]; ok && r.ID > best {
+				best = r.ID
+			}
+		}
+		return best
+	}
+	ids := make([]atalaya.Release, 0, len(latest))
+	for _, r := range latest {
+		ids = append(ids, r)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i].ID < ids[j].ID })
+	var out []atalaya.CubeCell
+	for _, r := range ids {
+		cs, err := e.r.ReleaseCells(ctx, r.ID, atalaya.CubeFilter{ICCS: []string{code}})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if governing(r.Source, r.Period, c.Area) == r.ID {
+				c.Status = atalaya.StatusPublished
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
