@@ -53,7 +53,10 @@ func (db *DB) PutAreas(ctx context.Context, areas []atalaya.Area) error {
 					search = excluded.search`,
 				a.Code, a.Country, parent, a.Level, a.Name, names, a.ValidFrom, a.ValidTo, boundary, a.Source, storeutil.AreaSearchText(a))
 		}
-		return internal("upsert areas", tx.SendBatch(ctx, &b).Close())
+		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+			return internal("upsert areas", err)
+		}
+		return bumpDataVersion(ctx, tx)
 	})
 }
 

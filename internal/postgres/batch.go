@@ -109,6 +109,9 @@ func (w *batchWriter) Commit(ctx context.Context, b atalaya.Batch, delta []atala
 	if err := addCells(ctx, w.tx, w.staged, delta); err != nil {
 		return atalaya.Batch{}, err
 	}
+	if err := bumpDataVersion(ctx, w.tx); err != nil {
+		return atalaya.Batch{}, err
+	}
 	if err := w.tx.Commit(ctx); err != nil {
 		return atalaya.Batch{}, internal("commit batch", err)
 	}

@@ -100,6 +100,9 @@ func (db *DB) ReplaceCube(ctx context.Context, cells []atalaya.CubeCell) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM cube`); err != nil {
 			return internal("clear cube", err)
 		}
-		return addCells(ctx, tx, map[string]bool{}, cells)
+		if err := addCells(ctx, tx, map[string]bool{}, cells); err != nil {
+			return err
+		}
+		return bumpDataVersion(ctx, tx)
 	})
 }

@@ -28,7 +28,10 @@ func (db *DB) PutICCS(ctx context.Context, cats []atalaya.ICCSCategory) error {
 					name = excluded.name, verification = excluded.verification`,
 				c.Code, c.Level, c.Parent, c.Name, c.Verification)
 		}
-		return internal("upsert ICCS", tx.SendBatch(ctx, &b).Close())
+		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+			return internal("upsert ICCS", err)
+		}
+		return bumpDataVersion(ctx, tx)
 	})
 }
 

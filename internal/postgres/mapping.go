@@ -83,7 +83,10 @@ func (db *DB) AddMapping(ctx context.Context, m atalaya.Mapping) (int, error) {
 				m.CodeList, version, i, e.NationalCode, atalaya.NormalizeCode(e.NationalCode), e.Label, e.ICCS,
 				e.Implies.Sex, e.Implies.Weapon, e.Implies.Context, e.Note)
 		}
-		return internal("insert mapping", tx.SendBatch(ctx, &b).Close())
+		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+			return internal("insert mapping", err)
+		}
+		return bumpDataVersion(ctx, tx)
 	})
 	if err != nil {
 		return 0, err

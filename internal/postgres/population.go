@@ -14,7 +14,12 @@ func (db *DB) PutPopulations(ctx context.Context, pops []atalaya.Population) err
 	if len(pops) == 0 {
 		return nil
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error { return putPopulations(ctx, tx, pops) })
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := putPopulations(ctx, tx, pops); err != nil {
+			return err
+		}
+		return bumpDataVersion(ctx, tx)
+	})
 }
 
 // AddPopulations stores populations within the batch's transaction, so that

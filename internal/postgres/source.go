@@ -16,12 +16,17 @@ func (db *DB) PutSource(ctx context.Context, s atalaya.Source) error {
 	if s.Country != "" && !atalaya.ValidCountryCode(s.Country) {
 		return atalaya.Errorf(atalaya.EINVALID, "source %s: country %q must be ISO 3166-1 alpha-3", s.ID, s.Country)
 	}
-	_, err := db.pool.Exec(ctx, `INSERT INTO sources (id, agency, type, country, licence, attribution)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (id) DO UPDATE SET agency = excluded.agency, type = excluded.type,
-			country = excluded.country, licence = excluded.licence, attribution = excluded.attribution`,
-		s.ID, s.Agency, string(s.Type), s.Country, s.Licence, s.Attribution)
-	return internal("upsert source", err)
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO sources (id, agency, type, country, licence, attribution)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (id) DO UPDATE SET agency = excluded.agency, type = excluded.type,
+				country = excluded.country, licence = excluded.licence, attribution = excluded.attribution`,
+			s.ID, s.Agency, string(s.Type), s.Country, s.Licence, s.Attribution)
+		if err != nil {
+			return internal("upsert source", err)
+		}
+		return bumpDataVersion(ctx, tx)
+	})
 }
 
 const sourceColumns = `id, agency, type, country, licence, attribution`

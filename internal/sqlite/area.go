@@ -64,6 +64,9 @@ func (db *DB) PutAreas(ctx context.Context, areas []atalaya.Area) error {
 			return internal("upsert area "+a.Code, err)
 		}
 	}
+	if err := bumpDataVersion(ctx, tx); err != nil {
+		return err
+	}
 	return internal("commit areas", tx.Commit())
 }
 

@@ -113,6 +113,9 @@ func (w *batchWriter) Commit(ctx context.Context, b atalaya.Batch, delta []atala
 	if err := addCells(ctx, w.stmts, delta); err != nil {
 		return atalaya.Batch{}, err
 	}
+	if err := bumpDataVersion(ctx, w.tx); err != nil {
+		return atalaya.Batch{}, err
+	}
 	if err := w.tx.Commit(); err != nil {
 		return atalaya.Batch{}, internal("commit batch", err)
 	}

@@ -92,5 +92,8 @@ func (db *DB) ReplaceCube(ctx context.Context, cells []atalaya.CubeCell) error {
 	if err := addCells(ctx, newStmtCache(tx), cells); err != nil {
 		return err
 	}
+	if err := bumpDataVersion(ctx, tx); err != nil {
+		return err
+	}
 	return internal("commit cube", tx.Commit())
 }

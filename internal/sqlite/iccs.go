@@ -36,6 +36,9 @@ func (db *DB) PutICCS(ctx context.Context, cats []atalaya.ICCSCategory) error {
 			return internal("upsert ICCS category", err)
 		}
 	}
+	if err := bumpDataVersion(ctx, tx); err != nil {
+		return err
+	}
 	return internal("commit ICCS", tx.Commit())
 }
 

@@ -104,6 +104,9 @@ func (db *DB) AddMapping(ctx context.Context, m atalaya.Mapping) (int, error) {
 			return 0, internal("insert mapping entry", err)
 		}
 	}
+	if err := bumpDataVersion(ctx, tx); err != nil {
+		return 0, err
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, internal("commit mapping", err)
 	}

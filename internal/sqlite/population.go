@@ -22,6 +22,9 @@ func (db *DB) PutPopulations(ctx context.Context, pops []atalaya.Population) err
 	if err := putPopulations(ctx, tx, pops); err != nil {
 		return err
 	}
+	if err := bumpDataVersion(ctx, tx); err != nil {
+		return err
+	}
 	return internal("commit populations", tx.Commit())
 }
 

@@ -28,6 +28,9 @@ func (db *DB) PutSource(ctx context.Context, s atalaya.Source) error {
 		s.ID, s.Agency, string(s.Type), s.Country, s.Licence, s.Attribution); err != nil {
 		return internal("upsert source", err)
 	}
+	if err := bumpDataVersion(ctx, tx); err != nil {
+		return err
+	}
 	return internal("commit source", tx.Commit())
 }
 
