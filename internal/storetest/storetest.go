@@ -52,6 +52,10 @@ func Run(t *testing.T, open func(t *testing.T) atalaya.Store) {
 		{"CubeFilters", testCubeFilters},
 		{"ReplaceCube", testReplaceCube},
 		{"ReadsDuringBatch", testReadsDuringBatch},
+		{"Releases", testReleases},
+		{"ReleaseCells", testReleaseCells},
+		{"ReleaseErrors", testReleaseErrors},
+		{"DataVersion", testDataVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
