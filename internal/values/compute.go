@@ -122,22 +122,15 @@ func (e *Engine) index(ctx context.Context, base *baseData, v *view, ind indicat
 	if ix != nil {
 		return ix, nil
 	}
-	codes := append([]string(nil), ind.Numerator.ICCS...)
-	seen := map[string]bool{}
-	for _, c := range ind.Numerator.ICCS {
-		seen[c] = true
-	}
-	for _, c := range ind.Numerator.ICCS {
-		if s := c[:2]; !seen[s] {
-			seen[s] = true
-			codes = append(codes, s)
-		}
-	}
-	cells, err := e.codeCells(ctx, base, v, codes)
+	cells, err := e.codeCells(ctx, base, v, ind.Numerator.ICCS)
 	if err != nil {
 		return nil, err
 	}
-	ix = buildIndex(ind, by, cells)
+	report, err := e.reporting(ctx, base, v)
+	if err != nil {
+		return nil, err
+	}
+	ix = buildIndex(ind, by, cells, report)
 	e.mu.Lock()
 	if len(e.indexes) >= maxIndexes {
 		e.indexes = map[indexKey]*index{}
@@ -152,9 +145,9 @@ func checkQuery(ind indicator.Indicator, q *Query) error {
 		return atalaya.Errorf(atalaya.EINVALID, "indicator %s cannot be broken down by %q; it can be by: %s", ind.ID, q.By, strings.Join(ind.Breakdowns, ", "))
 	}
 	switch q.Total {
-	case "", "period", "area":
+	case "", "period", "area", "all":
 	default:
-		return atalaya.Errorf(atalaya.EINVALID, "total=%q: use total=period (one value for the whole range) or total=area (one value for all the areas)", q.Total)
+		return atalaya.Errorf(atalaya.EINVALID, "total=%q: use total=period (one value per area for the whole range), total=area (one value per period for all the areas together) or total=all (one value)", q.Total)
 	}
 	if q.Standard != "" {
 		if _, ok := standard(q.Standard); !ok {
@@ -255,7 +248,7 @@ func (c *calc) periods(areas []string) ([]period, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.q.Total == "period" && ps[0].g != gYear {
+	if (c.q.Total == "period" || c.q.Total == "all") && ps[0].g != gYear {
 		return nil, atalaya.Errorf(atalaya.EINVALID, "total=period adds up whole years only: give from and to as years")
 	}
 	return ps, nil
@@ -279,6 +272,12 @@ func (c *calc) all(areas []string, periods []period) []atalaya.Value {
 				for _, cat := range cats {
 					out = append(out, c.sum(c.q.Total, []string{a}, periods, cat, st))
 				}
+			}
+		}
+	case "all":
+		for _, st := range sts {
+			for _, cat := range cats {
+				out = append(out, c.sum(c.q.Total, areas, periods, cat, st))
 			}
 		}
 	case "area":

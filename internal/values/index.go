@@ -30,8 +30,8 @@ type blockKey struct {
 // block is what one source type gives for one area and year.
 type block struct {
 	// report has bit s set when the source reports anything (any offence
-	// of the indicator's ICCS sections) in slot s: it tells a true zero
-	// from a source that did not report.
+	// at all) in slot s: it tells a true zero from a source that did not
+	// report.
 	report uint32
 	// cats holds the counts by category; "" is the total.
 	cats map[string]*slots
@@ -55,11 +55,13 @@ type groupKey struct {
 }
 
 // buildIndex builds the index of ind by the breakdown `by` ("" for none,
-// or sex, age, weapon, context, source) from cube cells: the cells of the
-// numerator's ICCS codes and of their sections (sections only mark which
-// sources report).
-func buildIndex(ind indicator.Indicator, by string, cells []atalaya.CubeCell) *index {
+// or sex, age, weapon, context, source) from the cube cells of the
+// numerator's ICCS codes, and the view's reporting masks.
+func buildIndex(ind indicator.Indicator, by string, cells []atalaya.CubeCell, report map[blockKey]uint32) *index {
 	ix := &index{by: by, blocks: map[blockKey]*block{}, cats: map[string]bool{}}
+	for k, m := range report {
+		ix.block(k).report = m
+	}
 	numCodes := map[string]bool{}
 	for _, c := range ind.Numerator.ICCS {
 		numCodes[c] = true
@@ -67,14 +69,11 @@ func buildIndex(ind indicator.Indicator, by string, cells []atalaya.CubeCell) *i
 	groups := map[groupKey][]atalaya.CubeCell{}
 	for _, c := range cells {
 		year, slot, ok := slotOf(c.Period)
-		if !ok {
+		if !ok || !numCodes[c.ICCS] {
 			continue
 		}
-		b := ix.block(blockKey{c.Area, year, c.SourceType})
-		if c.Count != 0 || numCodes[c.ICCS] {
-			b.report |= 1 << slot
-		}
-		if numCodes[c.ICCS] && c.Unit == ind.Numerator.Unit {
+		ix.block(blockKey{c.Area, year, c.SourceType}).report |= 1 << slot
+		if c.Unit == ind.Numerator.Unit {
 			k := groupKey{c.Area, c.Period, c.SourceType}
 			groups[k] = append(groups[k], c)
 		}

@@ -50,7 +50,8 @@ type Query struct {
 	By string
 	// Total adds up over "period" (one value per area for the whole
 	// range) or "area" (one value per period for all the areas together),
-	// as sums of numerators over sums of denominators.
+	// as sums of numerators over sums of denominators; "all" gives one
+	// value for all the areas over the whole range.
 	Total string
 	// AsOf reads what was published at that instant instead of the live
 	// cube. Zero: now (for Public) or the live cube.

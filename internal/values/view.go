@@ -16,6 +16,10 @@ type view struct {
 	mu       sync.Mutex
 	cells    map[string][]atalaya.CubeCell // by ICCS code
 	releases []atalaya.Release             // published view: the releases public at asOf
+	// report has, per source type, area and year, a bit per slot in which
+	// the source reports anything (reporting.go).
+	report     map[blockKey]uint32
+	reportDone bool
 	// status gives, for the live view, the best status that releases give
 	// to a source type, area and year.
 	status map[blockKey]atalaya.Status
