@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/indicator"
+	"github.com/oas-atalaya/atalaya/internal/values"
 )
 
 // Action is what a request wants to do, for the Authorizer.
@@ -24,6 +26,7 @@ const (
 	ActionReadPublic     Action = "read:public"
 	ActionReadRestricted Action = "read:restricted" // batches, rejected rows
 	ActionIngest         Action = "ingest"          // upload files
+	ActionApprove        Action = "approve"         // validate and publish figures
 )
 
 // Authorizer decides whether a request may perform an action. It returns an
@@ -61,6 +64,7 @@ func (LoopbackOnly) Authorize(r *http.Request, a Action) error {
 // Server is the HTTP server of a node.
 type Server struct {
 	Store     atalaya.Store
+	Engine    *values.Engine // computes indicator values; made from Store if nil
 	Auth      Authorizer
 	Logger    *slog.Logger
 	Now       atalaya.Clock
@@ -80,6 +84,13 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.Now == nil {
 		s.Now = time.Now
+	}
+	if s.Engine == nil {
+		cat, err := indicator.Default()
+		if err != nil {
+			panic("the embedded indicator catalogue is invalid: " + err.Error())
+		}
+		s.Engine = values.New(s.Store, cat, s.Now)
 	}
 	if s.MaxUpload == 0 {
 		s.MaxUpload = 512 << 20
@@ -120,7 +131,13 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/codelists/{id}/mapping", ActionReadPublic, s.handleMapping},
 		{"GET /api/v1/sources", ActionReadPublic, s.handleSources},
 		{"GET /api/v1/populations", ActionReadPublic, s.handlePopulations},
-		{"GET /api/v1/cube", ActionReadPublic, s.handleCube},
+		{"GET /api/v1/openapi.json", ActionReadPublic, s.handleOpenAPI},
+		{"GET /api/v1/indicators", ActionReadPublic, s.handleIndicators},
+		{"GET /api/v1/indicators/{id}", ActionReadPublic, s.handleIndicator},
+		{"GET /api/v1/indicators/{id}/values", ActionReadPublic, s.handleValues},
+		{"GET /api/v1/releases", ActionReadPublic, s.handleReleases},
+		{"POST /api/v1/releases", ActionApprove, s.handleRelease},
+		{"GET /api/v1/cube", ActionReadRestricted, s.handleCube},
 		{"GET /api/v1/batches", ActionReadRestricted, s.handleBatches},
 		{"GET /api/v1/batches/{id}", ActionReadRestricted, s.handleBatch},
 		{"GET /api/v1/batches/{id}/rejections", ActionReadRestricted, s.handleRejections},

@@ -77,6 +77,12 @@ func TestRoutes(t *testing.T) {
 		"GET /api/v1/batches/{id}":            "/api/v1/batches/1",
 		"GET /api/v1/batches/{id}/rejections": "/api/v1/batches/1/rejections",
 		"POST /api/v1/ingest":                 "/api/v1/ingest?profile=canonical-incidents",
+		"GET /api/v1/openapi.json":            "/api/v1/openapi.json",
+		"GET /api/v1/indicators":              "/api/v1/indicators",
+		"GET /api/v1/indicators/{id}":         "/api/v1/indicators/homicide-rate",
+		"GET /api/v1/indicators/{id}/values":  "/api/v1/indicators/homicide-rate/values?area=MEX",
+		"GET /api/v1/releases":                "/api/v1/releases",
+		"POST /api/v1/releases":               "/api/v1/releases",
 	}
 	for pattern, action := range srv.Routes() {
 		path, ok := paths[pattern]
