@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/cube"
 	"github.com/oas-atalaya/atalaya/internal/geo"
 	"github.com/oas-atalaya/atalaya/internal/ingest"
 )
@@ -75,5 +77,27 @@ func loadDemo(ctx context.Context, env *Env, s atalaya.Store) error {
 		}
 		fmt.Fprintf(env.Stdout, "%s: read %s = accepted %s + rejected %s + duplicates %s\n", step.file, group(b.Read), group(b.Accepted), group(b.Rejected), group(b.Duplicates))
 	}
+	return publishDemo(ctx, env, s)
+}
+
+// publishDemo publishes the complete SESNSP years (2015–2024) so that the
+// public API and the portal show figures; the first half of 2025 stays
+// preliminary, visible to analysts only (view=live).
+func publishDemo(ctx context.Context, env *Env, s atalaya.Store) error {
+	var years []string
+	for y := 2015; y <= 2024; y++ {
+		years = append(years, strconv.Itoa(y))
+	}
+	snaps, err := cube.Snapshots(ctx, s, "mx-sesnsp", "MEX", years)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		if _, err := s.AddRelease(ctx, atalaya.Release{Source: "mx-sesnsp", Area: "MEX", Period: y, Status: atalaya.StatusPublished,
+			By: "demo", Reason: "Demo: SESNSP victims as published by SESNSP, complete year"}, snaps[y]); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(env.Stdout, "published SESNSP 2015–2024 for the public API (2025 is partial and stays preliminary: view=live, from this machine)")
 	return nil
 }
