@@ -214,7 +214,9 @@ func (d *discloser) apply(vals []atalaya.Value, areas []string, periods []period
 			continue
 		}
 		if d.hidden(v) {
-			v.Count, v.Rate, v.CILow, v.CIHigh = nil, nil, nil, nil
+			// Months and coverage go too: for a source of records, the
+			// months it reports are the months with events.
+			v.Count, v.Rate, v.CILow, v.CIHigh, v.Coverage, v.Months = nil, nil, nil, nil, nil, 0
 			if d.c.ind.Kind != indicator.KindRate {
 				v.Denominator = nil
 			}
