@@ -53,6 +53,8 @@ func commands() []command {
 		{"areas", "import areas and boundaries from GeoJSON (`areas import`), or list them", runAreas},
 		{"mapping", "import a national code list's mapping to ICCS (`mapping import`), or show one", runMapping},
 		{"population", "import populations through a profile (same as ingest --profile population)", runPopulation},
+		{"publish", "release a source's figures for an area and years as validated or published (a new revision each time)", runPublish},
+		{"releases", "the revision log of the publication workflow, as a table or --json", runReleases},
 		{"cube", "`cube rebuild` recomputes the cube from the records; `cube check` compares without writing", runCube},
 		{"profiles", "list the built-in source profiles, print one (`profiles NAME`) or check a profile file (`profiles FILE`)", runProfiles},
 		{"indicators", "list the indicator catalogue; `indicators docs` writes docs/indicators.md, `indicators check FILE` checks a catalogue", runIndicators},
