@@ -19,6 +19,8 @@ const (
 
 var t0 = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
+func catalogueOnce() (*indicator.Catalogue, error) { return indicator.Default() }
+
 func catalogue(t *testing.T) *indicator.Catalogue {
 	t.Helper()
 	cat, err := indicator.Default()
