@@ -72,6 +72,7 @@ type Server struct {
 	MaxUpload int64 // bytes; default 512 MiB
 	TempDir   string
 	mux       *http.ServeMux
+	bodies    *bodyCache // rendered values responses (cache.go)
 }
 
 // Handler returns the server's routes, wrapped in its middleware.
@@ -91,6 +92,9 @@ func (s *Server) Handler() http.Handler {
 			panic("the embedded indicator catalogue is invalid: " + err.Error())
 		}
 		s.Engine = values.New(s.Store, cat, s.Now)
+	}
+	if s.bodies == nil {
+		s.bodies = newBodyCache(64 << 20)
 	}
 	if s.MaxUpload == 0 {
 		s.MaxUpload = 512 << 20

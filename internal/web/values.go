@@ -11,6 +11,7 @@ import (
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/export"
+	"github.com/oas-atalaya/atalaya/internal/indicator"
 	"github.com/oas-atalaya/atalaya/internal/values"
 )
 
@@ -136,29 +137,42 @@ func (s *Server) handleValues(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	lang := language(r)
+	key := etag + "|" + lang
+	out, ok := s.bodies.get(key)
+	if !ok {
+		if out, err = s.renderValues(r, ind, vq, f, lang); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.bodies.put(key, out)
+	}
+	w.Header().Set("Content-Type", out.contentType)
+	if out.disposition != "" {
+		w.Header().Set("Content-Disposition", out.disposition)
+	}
+	w.Write(out.body)
+}
+
+// renderValues computes a values query and renders it as JSON or as a
+// download.
+func (s *Server) renderValues(r *http.Request, ind indicator.Indicator, vq values.Query, f export.Format, lang string) (rendered, error) {
 	res, err := s.Engine.Values(r.Context(), vq)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return rendered{}, err
 	}
-	lang := language(r)
 	attr, err := s.attribution(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return rendered{}, err
 	}
-	if format != "" && format != "json" {
+	if f.Write != nil {
 		meta := export.Meta{Indicator: ind, Lang: lang, AreaNames: res.AreaNames, Attribution: attr,
 			Query: r.URL.RawQuery, Generated: s.Now().UTC()}
 		var buf bytes.Buffer
 		if err := f.Write(&buf, meta, res.Values); err != nil {
-			s.error(w, r, err)
-			return
+			return rendered{}, err
 		}
-		w.Header().Set("Content-Type", f.MediaType)
-		w.Header().Set("Content-Disposition", `attachment; filename="`+fileName(vq, f.Ext)+`"`)
-		w.Write(buf.Bytes())
-		return
+		return rendered{contentType: f.MediaType, disposition: `attachment; filename="` + fileName(vq, f.Ext) + `"`, body: buf.Bytes()}, nil
 	}
 	view := "published"
 	if !vq.Public {
@@ -176,11 +190,15 @@ func (s *Server) handleValues(w http.ResponseWriter, r *http.Request) {
 		u.RawQuery = qq.Encode()
 		downloads[x.Name] = u.Path + "?" + u.RawQuery
 	}
-	writeJSON(w, http.StatusOK, valuesResponse{
+	body, err := json.MarshalIndent(valuesResponse{
 		Indicator: indicatorSummary{ID: ind.ID, Name: text(ind.Name, lang), Kind: string(ind.Kind), Unit: string(ind.Numerator.Unit), Multiplier: ind.Denominator.Multiplier},
 		Query:     q, View: view, AsOf: res.AsOf, Version: res.Version, Standard: res.Standard,
 		AreaNames: res.AreaNames, Values: nonNil(res.Values), Attribution: nonNil(attr), Downloads: downloads,
-	})
+	}, "", "  ")
+	if err != nil {
+		return rendered{}, err
+	}
+	return rendered{contentType: "application/json; charset=utf-8", body: append(body, '\n')}, nil
 }
 
 func fileName(q values.Query, ext string) string {
