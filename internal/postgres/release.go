@@ -128,7 +128,9 @@ func (db *DB) Releases(ctx context.Context, f atalaya.ReleaseFilter) ([]atalaya.
 		w.add("status = ?", string(f.Status))
 	}
 	if !f.Before.IsZero() {
-		w.add("at <= ?", f.Before)
+		// Times are stored to the microsecond: truncating a finer instant
+		// keeps "at or before" exact, whatever the driver would do with it.
+		w.add("at <= ?", f.Before.Truncate(time.Microsecond))
 	}
 	rows, err := db.pool.Query(ctx, `SELECT `+releaseColumns+` FROM releases`+w.String()+` ORDER BY id`, w.args...)
 	if err != nil {
