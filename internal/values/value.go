@@ -44,6 +44,10 @@ func (c *calc) figure(area string, p period, cat string, forced atalaya.SourceTy
 	}
 	st, r, ok := c.pick(area, p, cat, prefs)
 	if !ok {
+		if c.view.key.published {
+			return figure{bad: "nothing published by a " + joinTypes(prefs) + " source for " + area + " in " + p.String() +
+				" (figures become public when an approver publishes them)", need: r.need}
+		}
 		return figure{bad: "no " + joinTypes(prefs) + " source reports for " + area + " in " + p.String(), need: r.need}
 	}
 	f := figure{st: st, num: r.num, monthly: r.monthly, months: r.months, need: r.need, bad: r.bad,
