@@ -65,7 +65,7 @@ func runPublish(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	approver := *by
+	approver := strings.TrimSpace(*by)
 	if approver == "" {
 		if approver = osUserName(); approver == "" {
 			return usageErr("cannot tell your OS user name; give --by USER")
@@ -112,7 +112,7 @@ func runPublish(ctx context.Context, env *Env, args []string) error {
 func describeRelease(r atalaya.Release) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s: revision %d %s", r.Source, r.Area, r.Period, r.Revision, r.Status)
-	if !r.Embargo.IsZero() {
+	if r.Embargo.After(r.At) {
 		fmt.Fprintf(&b, " (embargoed until %s)", r.Embargo.Format(time.RFC3339))
 	}
 	fmt.Fprintf(&b, ", %s cells, total %s", group(r.Cells), group(r.Total))

@@ -246,14 +246,16 @@ func TestPublishRefuses(t *testing.T) {
 
 	// A list and a range: one release per year, in order; an embargo given
 	// as a date is midnight UTC.
-	code, out, stderr := atalaya(t, with("--period", "2020,2020-2020", "--embargo", "2026-12-01")...)
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	code, out, stderr := atalayaAt(t, now, with("--period", "2020,2020-2020", "--embargo", "2026-12-01")...)
 	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, "(embargoed until 2026-12-01T00:00:00Z)") {
 		t.Fatalf("publish 2020,2020-2020: exit %d\n%s\n%s", code, out, stderr)
 	}
 
 	// A year without figures may be released when it was released before:
 	// that withdraws the figures, as a new revision.
-	s, err := sqlite.Open(context.Background(), strings.TrimPrefix(db, "sqlite:"))
+	s, err := sqlite.Open(context.Background(), strings.TrimPrefix(db, "sqlite:"),
+		sqlite.WithClock(func() time.Time { return now.Add(time.Minute) }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +265,7 @@ func TestPublishRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, stderr = atalaya(t, with("--period", "2019")...)
+	code, out, stderr = atalayaAt(t, now.Add(time.Hour), with("--period", "2019")...)
 	if code != 0 || out != "us-lapd USA 2019: revision 2 published, 0 cells, total 0 (no change vs revision 1)\n" {
 		t.Fatalf("publish 2019 after an empty release: exit %d\n%s\n%s", code, out, stderr)
 	}
