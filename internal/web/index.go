@@ -16,9 +16,19 @@ var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"grou
 <body>
 <header>
 <h1>Atalaya — {{.Node}}</h1>
-<p class="lead">Observatory of crime and violence. This node holds {{.Areas}} areas and {{.Sources}} sources on the <strong>{{.Backend}}</strong> backend. Figures are <strong>preliminary</strong> until an approver publishes them.</p>
+<p class="lead">Observatory of crime and violence. This node holds {{.Areas}} areas and {{.Sources}} sources on the <strong>{{.Backend}}</strong> backend. The public sees <strong>published</strong> figures only, after disclosure control; newer figures stay preliminary until an approver publishes them.</p>
 </header>
 <main>
+{{with .Trend}}<h2>{{.Name}} — {{.AreaName}}</h2>
+<p>{{.Definition}}</p>
+{{.Chart}}
+<table><thead><tr><th scope="col">Year</th><th scope="col" class="n">Victims</th><th scope="col" class="n">Population</th><th scope="col" class="n">Rate per 100,000</th><th scope="col" class="n">95% interval</th><th scope="col">Source</th><th scope="col">Flags</th></tr></thead><tbody>
+{{range .Rows}}<tr><td>{{.Period}}</td>{{if .Count}}<td class="n">{{group .Count}}</td><td class="n">{{group .Denominator}}</td><td class="n">{{printf "%.2f" .Rate}}</td><td class="n">{{printf "%.2f" .Low}} – {{printf "%.2f" .High}}</td>{{else}}<td colspan="4">{{.NotAvailable}}</td>{{end}}<td>{{.Source}}</td><td>{{.Flags}}</td></tr>{{end}}
+</tbody></table>
+<p>Published figures only, as the public API gives them: <a href="{{.Link}}">{{.Link}}</a> (add <code>&amp;format=csv</code>, <code>xlsx</code>, <code>sdmx-csv</code> or <code>sdmx-json</code> to download).</p>
+{{else}}<p>No figures are published yet: an approver publishes them with <code>atalaya publish</code>.</p>{{end}}
+<h2>Indicators</h2>
+<ul>{{range .Indicators}}<li><a href="/api/v1/indicators/{{.ID}}">{{.Name}}</a>{{if .SDG}} (SDG {{.SDG}}){{end}}{{if $.Country}} — <a href="/api/v1/indicators/{{.ID}}/values?area={{$.Country}}&amp;children=1">values for {{$.Country}} and its sub-areas</a>{{end}}</li>{{end}}</ul>
 <h2>Sources</h2>
 <table><thead><tr><th scope="col">Source</th><th scope="col">Agency</th><th scope="col">Type</th></tr></thead><tbody>
 {{range .SourceList}}<tr><td>{{.ID}}</td><td>{{.Agency}}</td><td>{{.Type}}</td></tr>{{end}}
@@ -31,8 +41,10 @@ var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"grou
 <li><a href="/api/v1/codelists">/api/v1/codelists</a> and <a href="/api/v1/codelists/mx-sesnsp-victimas/mapping">/api/v1/codelists/{id}/mapping</a> — national code lists and their versioned mappings to ICCS</li>
 <li><a href="/api/v1/sources">/api/v1/sources</a></li>
 <li><a href="/api/v1/populations?area=MEX&amp;from=2015&amp;to=2025">/api/v1/populations?area=MEX</a></li>
-<li><a href="/api/v1/cube?area=MEX,MEX-08&amp;iccs=0101&amp;from=2024-01&amp;to=2024-12">/api/v1/cube?area=MEX,MEX-08&amp;iccs=0101&amp;from=2024-01&amp;to=2024-12</a> — counts by month, area, ICCS, sex, age band, weapon, source type</li>
-<li>Restricted (this machine only until sign-in exists): <a href="/api/v1/batches">/api/v1/batches</a>, <code>/api/v1/batches/{id}/rejections?format=csv</code>, <code>POST /api/v1/ingest</code></li>
+<li><a href="/api/v1/indicators">/api/v1/indicators</a> — the catalogue; <code>/api/v1/indicators/{id}/values?area=MEX&amp;from=2015&amp;to=2024&amp;by=sex</code> — values (<a href="https://github.com/oas-atalaya/atalaya/blob/main/docs/api.md">docs/api.md</a>)</li>
+<li><a href="/api/v1/releases">/api/v1/releases</a> — the revision log of published figures</li>
+<li><a href="/api/v1/openapi.json">/api/v1/openapi.json</a> — the OpenAPI description of every route</li>
+<li>Restricted (this machine only until sign-in exists): <a href="/api/v1/batches">/api/v1/batches</a>, <code>/api/v1/batches/{id}/rejections?format=csv</code>, <code>/api/v1/cube</code>, <code>view=live</code> on values, <code>POST /api/v1/ingest</code>, <code>POST /api/v1/releases</code></li>
 </ul>
 </main>
 <footer>
@@ -57,10 +69,21 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "national node"
 	}
+	country, trend, err := s.trend(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	type indicatorLink struct{ ID, Name, SDG string }
+	var inds []indicatorLink
+	for _, ind := range s.Engine.Catalogue().Indicators {
+		inds = append(inds, indicatorLink{ind.ID, text(ind.Name, "en"), ind.SDG})
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	indexTmpl.Execute(w, map[string]any{
 		"Node": name, "Areas": len(areas), "Sources": len(srcs), "Backend": s.Store.Backend(),
-		"SourceList": srcs, "Attributions": data.Attributions(),
+		"SourceList": srcs, "Attributions": data.Attributions(), "Trend": trend, "Country": country,
+		"Indicators": inds,
 	})
 }
 
