@@ -27,7 +27,7 @@ var numeric = map[string]bool{
 // Empty numbers are empty cells, never 0.
 func row(m Meta, v atalaya.Value) []string {
 	cells := []string{
-		v.Indicator, v.Area, m.AreaNames[v.Area], v.Period, v.Sex, v.Age, v.Weapon, v.Context,
+		v.Indicator, v.Area, m.areaName(v.Area), v.Period, v.Sex, v.Age, v.Weapon, v.Context,
 		string(v.SourceType), string(v.Unit),
 		intCell(v.Count), intCell(v.Denominator), nonZero(multiplier(m, v)),
 		floatCell(v.Rate), floatCell(v.CILow), floatCell(v.CIHigh),

@@ -96,6 +96,23 @@ func text(t indicator.Text, lang string) string {
 	return ""
 }
 
+// areaName returns the name of an area, or of the areas of an aggregate
+// over several ("MEX+COL": "México + Colombia"), or "".
+func (m Meta) areaName(code string) string {
+	if n := m.AreaNames[code]; n != "" || !strings.Contains(code, "+") {
+		return n
+	}
+	parts := strings.Split(code, "+")
+	for i, p := range parts {
+		n := m.AreaNames[p]
+		if n == "" {
+			return ""
+		}
+		parts[i] = n
+	}
+	return strings.Join(parts, " + ")
+}
+
 // multiplier returns the value's multiplier, or the catalogue's.
 func multiplier(m Meta, v atalaya.Value) int64 {
 	if v.Multiplier != 0 {

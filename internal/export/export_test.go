@@ -60,8 +60,9 @@ func meta(lang string) export.Meta {
 }
 
 // values covers what a download meets: years, months and a quarter, two
-// areas, a sex and an age breakdown, published and preliminary figures, a
-// suppressed value, a value not available, and an aggregate over years.
+// areas, breakdowns by sex, age and weapon (with the total, T), published and preliminary figures, a
+// suppressed value, a value not available, and aggregates over years and
+// over areas.
 func values() []atalaya.Value {
 	base := func(area, period string) atalaya.Value {
 		return atalaya.Value{Indicator: "homicide-rate", Area: area, Period: period, SourceType: atalaya.SourceProsecution,
@@ -69,6 +70,7 @@ func values() []atalaya.Value {
 	}
 	var out []atalaya.Value
 	v := base("MEX", "2023")
+	v.Sex = "T" // the total of a breakdown by sex
 	v.Count, v.Denominator, v.Rate, v.CILow, v.CIHigh = i64(29675), i64(131229745), f64(22.61301426), f64(22.35678), f64(22.87114)
 	v.Coverage = f64(1)
 	out = append(out, v)
@@ -94,6 +96,15 @@ func values() []atalaya.Value {
 		v.Age, v.Count, v.Flags, v.NotAvailable = a.band, i64(a.count), flags(atalaya.FlagNotAvailable), "no population by age"
 		out = append(out, v)
 	}
+	for _, w := range []struct {
+		weapon string
+		count  int64
+		rate   float64
+	}{{"T", 1100, 11.943631}, {"firearm", 700, 7.600629}, {"U", 400, 4.343145}} {
+		v := base("MEX-09", "2023")
+		v.Weapon, v.Count, v.Denominator, v.Rate = w.weapon, i64(w.count), i64(9209944), f64(w.rate)
+		out = append(out, v)
+	}
 	v = base("MEX-09", "2024-01")
 	v.Count, v.Denominator, v.Rate, v.CILow, v.CIHigh = i64(80), i64(9209944), f64(0.8686265), f64(0.6887723), f64(1.081055)
 	v.Status, v.Flags = atalaya.StatusPreliminary, flags(atalaya.FlagProvisional)
@@ -112,6 +123,9 @@ func values() []atalaya.Value {
 	out = append(out, v)
 	v = base("MEX", "2015/2024")
 	v.Count, v.Denominator, v.Rate = i64(312480), i64(1269912345), f64(24.60646)
+	out = append(out, v)
+	v = base("MEX+MEX-09", "2023")
+	v.Count, v.Denominator, v.Rate = i64(30771), i64(140439689), f64(21.91047)
 	out = append(out, v)
 	return out
 }

@@ -69,6 +69,7 @@ var words = map[string][4]string{
 	"STANDARD":     {"Standard population", "Población estándar", "População padrão", "Population type"},
 	"COVERAGE":     {"Coverage (share of sub-areas reporting)", "Cobertura (proporción de subáreas que reportan)", "Cobertura (proporção de subáreas que informam)", "Couverture (part des sous-zones déclarantes)"},
 	"MONTHS":       {"Months reported", "Meses reportados", "Meses informados", "Mois déclarés"},
+	"TOTAL_OF":     {"Total of the breakdown by", "Total del desglose por", "Total da desagregação por", "Total de la ventilation par"},
 	"FLAGS":        {"Flags", "Marcas", "Marcas", "Marques"},
 	"COMMENT":      {"Why there is no figure", "Por qué no hay cifra", "Por que não há valor", "Pourquoi il n'y a pas de chiffre"},
 

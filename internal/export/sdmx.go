@@ -28,7 +28,7 @@ var Dimensions = []string{
 
 // Attributes are the observation-level attributes of the DSD, in order.
 var Attributes = []string{
-	"OBS_STATUS", "CONF_STATUS", "MULTIPLIER", "LOWER_BOUND", "UPPER_BOUND", "STANDARD", "COVERAGE", "MONTHS", "FLAGS", "COMMENT",
+	"OBS_STATUS", "CONF_STATUS", "MULTIPLIER", "LOWER_BOUND", "UPPER_BOUND", "STANDARD", "COVERAGE", "MONTHS", "TOTAL_OF", "FLAGS", "COMMENT",
 }
 
 // numericAttr marks the attributes whose values are numbers.
@@ -46,8 +46,9 @@ const (
 	attrStd     = 5
 	attrCov     = 6
 	attrMonths  = 7
-	attrFlags   = 8
-	attrComment = 9
+	attrTotalOf = 8
+	attrFlags   = 9
+	attrComment = 10
 )
 
 // observation is one SDMX observation: its key (Dimensions), its value
@@ -55,7 +56,7 @@ const (
 type observation struct {
 	key   [11]string
 	value string
-	attrs [10]string
+	attrs [11]string
 	span  span // the months of TIME_PERIOD
 	dated bool // span is known
 }
@@ -82,6 +83,7 @@ func observations(m Meta, vals []atalaya.Value) []observation {
 		if base.key[8] == "" {
 			base.key[8] = "_Z"
 		}
+		base.attrs[attrTotalOf] = totalOf(v)
 		status := obsStatus(v.Status)
 		suppressed := v.HasFlag(atalaya.FlagSuppressed)
 		qualify := func(o *observation, shown bool) {
@@ -125,9 +127,25 @@ func observations(m Meta, vals []atalaya.Value) []observation {
 	return out
 }
 
+// totalOf names the dimension a value is the total of, when it is the
+// total row (T) of a breakdown: SEX, AGE, WEAPON or CONTEXT.
+func totalOf(v atalaya.Value) string {
+	switch "T" {
+	case v.Sex:
+		return "SEX"
+	case v.Age:
+		return "AGE"
+	case v.Weapon:
+		return "WEAPON"
+	case v.Context:
+		return "CONTEXT"
+	}
+	return ""
+}
+
 // sexCode is the SDMX code of a sex: F, M, U, or _T for the total.
 func sexCode(s string) string {
-	if s == "" || s == atalaya.SexTotal {
+	if s == "" || s == "T" {
 		return "_T"
 	}
 	return s
@@ -166,9 +184,10 @@ func ageName(code string) string {
 	return code
 }
 
-// orTotal is _T for a breakdown the query did not ask for.
+// orTotal is _T for a breakdown the query did not ask for, or for the
+// total of one it asked for (T).
 func orTotal(s string) string {
-	if s == "" {
+	if s == "" || s == "T" {
 		return "_T"
 	}
 	return s

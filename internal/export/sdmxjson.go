@@ -97,7 +97,7 @@ type (
 )
 
 // codedAttr marks the attributes whose values are codes.
-var codedAttr = map[string]bool{"OBS_STATUS": true, "CONF_STATUS": true}
+var codedAttr = map[string]bool{"OBS_STATUS": true, "CONF_STATUS": true, "TOTAL_OF": true}
 
 // SDMXJSON writes the values as an SDMX-JSON 2.0.0 data message for the
 // dataflow ATALAYA:DF_INDICATORS(1.0), with the same observations as
@@ -219,8 +219,33 @@ var dimRoles = map[string][]string{
 	"FREQ": {"FREQ"}, "REF_AREA": {"REF_AREA"}, "UNIT_MEASURE": {"UNIT_MEASURE"}, "TIME_PERIOD": {"TIME_PERIOD"},
 }
 
-// dimValue describes one value of a dimension.
+// dimValue describes one value of a dimension: a code and its name, or,
+// for a text that is no SDMX identifier (the areas of an aggregate,
+// "MEX+COL"), the text itself and a name.
 func dimValue(m Meta, lang, dim, code string, o observation) jsonValue {
+	v := codeValue(m, lang, dim, code, o)
+	if v.ID != "" && !isID(v.ID) {
+		v.Value, v.ID = v.ID, ""
+		if v.Name == v.Value {
+			v.Name = ""
+		}
+	}
+	return v
+}
+
+// isID reports whether s is an SDMX identifier as SDMX-JSON requires:
+// letters, digits, _ @ $ and -.
+func isID(s string) bool {
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("_@$-", r)) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// codeValue describes one code of a dimension.
+func codeValue(m Meta, lang, dim, code string, o observation) jsonValue {
 	switch dim {
 	case "TIME_PERIOD":
 		v := jsonValue{Value: code}
@@ -230,7 +255,7 @@ func dimValue(m Meta, lang, dim, code string, o observation) jsonValue {
 		}
 		return v
 	case "REF_AREA":
-		if n := m.AreaNames[code]; n != "" {
+		if n := m.areaName(code); n != "" {
 			return jsonValue{ID: code, Name: n}
 		}
 	case "INDICATOR":
@@ -263,6 +288,12 @@ func dimValue(m Meta, lang, dim, code string, o observation) jsonValue {
 // number, or a text.
 func attrValue(lang, attr, v string) jsonValue {
 	switch {
+	case attr == "TOTAL_OF":
+		n := word(v, lang) // a dimension's name
+		if n == "" {
+			n = v
+		}
+		return jsonValue{ID: v, Name: n}
 	case codedAttr[attr]:
 		n := word(attr+"."+v, lang)
 		if n == "" {
@@ -284,7 +315,7 @@ func messageID(m Meta) string {
 	}
 	id += "-" + m.Generated.UTC().Format("20060102T150405Z")
 	return strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("_@$-", r) {
+		if isID(string(r)) {
 			return r
 		}
 		return '_'

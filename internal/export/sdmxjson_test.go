@@ -104,9 +104,11 @@ func TestSDMXJSON(t *testing.T) {
 		if d.ID != export.Dimensions[i] || d.KeyPosition == nil || *d.KeyPosition != i {
 			t.Errorf("dimension %d is %s at key position %v; want %s at %d", i, d.ID, d.KeyPosition, export.Dimensions[i], i)
 		}
-		for j := range d.Values {
-			if d.ID != "TIME_PERIOD" && !sdmxID.MatchString(d.Values[j].ID) {
-				t.Errorf("dimension %s: value %q is not an SDMX identifier", d.ID, d.Values[j].ID)
+		for _, v := range d.Values {
+			// A code is an SDMX identifier; a text that is not one (the
+			// areas of an aggregate) is an uncoded value.
+			if v.ID == "" && v.Value == nil || v.ID != "" && (v.Value != nil || !sdmxID.MatchString(v.ID)) {
+				t.Errorf("dimension %s: value %+v is neither a code nor an uncoded value", d.ID, v)
 			}
 		}
 	}
