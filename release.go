@@ -24,7 +24,7 @@ type Release struct {
 	Status Status `json:"status"`
 	// Embargo is when published figures become public. Zero means at once
 	// (at At).
-	Embargo time.Time `json:"embargo,omitempty"`
+	Embargo time.Time `json:"embargo,omitzero"`
 	// At is when the decision was taken (the store's clock).
 	At time.Time `json:"at"`
 	// By is who took it: the approver's user id. The caller vouches for it;

@@ -263,5 +263,8 @@ func (c *calc) sum(kind string, areas []string, periods []period, cat string, fo
 	if agg.st == "" {
 		v.SourceType = forced
 	}
+	// Months summed over areas and years would read as months reported;
+	// partial_period says what matters.
+	v.Months = 0
 	return v
 }

@@ -35,7 +35,7 @@ func (s *Server) handleAreas(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"areas": nonNil(areas)})
+	s.writeCached(w, r, "", 0, map[string]any{"areas": nonNil(areas)})
 }
 
 func (s *Server) handleArea(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +48,7 @@ func (s *Server) handleArea(w http.ResponseWriter, r *http.Request) {
 	if a.Boundary != nil && r.URL.Query().Get("boundary") == "1" {
 		out["boundary"] = json.RawMessage(a.Boundary)
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeCached(w, r, "", 0, out)
 }
 
 func (s *Server) handleICCS(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +57,7 @@ func (s *Server) handleICCS(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"classification": "ICCS v1.0", "categories": nonNil(cats)})
+	s.writeCached(w, r, "", 0, map[string]any{"classification": "ICCS v1.0", "categories": nonNil(cats)})
 }
 
 func (s *Server) handleCodeLists(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +66,7 @@ func (s *Server) handleCodeLists(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"code_lists": nonNil(cls)})
+	s.writeCached(w, r, "", 0, map[string]any{"code_lists": nonNil(cls)})
 }
 
 func (s *Server) handleMapping(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +84,7 @@ func (s *Server) handleMapping(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, m)
+	s.writeCached(w, r, "", 0, m)
 }
 
 func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) {
@@ -93,7 +93,7 @@ func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sources": nonNil(srcs)})
+	s.writeCached(w, r, "", 0, map[string]any{"sources": nonNil(srcs)})
 }
 
 func (s *Server) handlePopulations(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +113,7 @@ func (s *Server) handlePopulations(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"populations": nonNil(pops)})
+	s.writeCached(w, r, "", 0, map[string]any{"populations": nonNil(pops)})
 }
 
 // handleCube returns counts from the cube. Counts are not yet subject to

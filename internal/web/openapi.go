@@ -12,7 +12,7 @@ import (
 var openAPI []byte
 
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
-	etag := etagOf("", "openapi", int64(len(openAPI)))
+	etag := etagOf(string(openAPI), "openapi", 0)
 	s.cacheHeaders(w, true, etag)
 	if match(r, etag) {
 		w.WriteHeader(http.StatusNotModified)

@@ -399,7 +399,11 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	doc := get("/api/v1/openapi.json", 200)
 	a.check(apiCall{method: "GET", path: "/api/v1/openapi.json", header: etag(doc), status: 304})
 
-	// Reference data.
+	// Reference data, each cacheable.
+	for _, p := range []string{"/api/v1/areas", "/api/v1/areas/MEX", "/api/v1/iccs", "/api/v1/codelists",
+		"/api/v1/codelists/mx-sesnsp-victimas/mapping", "/api/v1/sources", "/api/v1/populations?area=MEX"} {
+		a.check(apiCall{method: "GET", path: p, header: etag(get(p, 200)), status: 304})
+	}
 	get("/api/v1/areas", 200)
 	get("/api/v1/areas?country=MEX&level=1", 200)
 	get("/api/v1/areas?parent=MEX&q=Le%C3%B3n", 200)
@@ -576,7 +580,7 @@ func TestOpenAPICheckerIsStrict(t *testing.T) {
 		out.SetBodyBytes([]byte(body))
 		return openapi3filter.ValidateResponse(context.Background(), out)
 	}
-	jsonHeader := http.Header{"Content-Type": {"application/json"}}
+	jsonHeader := http.Header{"Content-Type": {"application/json"}, "Etag": {`W/"00ff"`}, "Cache-Control": {"public, max-age=60"}, "Vary": {"Accept-Language"}}
 	if err := validate("/api/v1/sources", jsonHeader, `{"sources": [{"id": "s", "agency": "A", "type": "police"}]}`); err != nil {
 		t.Fatalf("a valid answer fails: %v", err)
 	}
