@@ -58,6 +58,7 @@ func commands() []command {
 		{"cube", "`cube rebuild` recomputes the cube from the records; `cube check` compares without writing", runCube},
 		{"profiles", "list the built-in source profiles, print one (`profiles NAME`) or check a profile file (`profiles FILE`)", runProfiles},
 		{"indicators", "list the indicator catalogue; `indicators docs` writes docs/indicators.md, `indicators check FILE` checks a catalogue", runIndicators},
+		{"export", "write the values of an indicator as CSV, XLSX, SDMX-CSV 2.0 or SDMX-JSON 2.0 (the API's figures and rules)", runExport},
 		{"synth", "write N synthetic canonical incidents with coordinates in Mexico (for benchmarks)", runSynth},
 	}
 }
