@@ -46,7 +46,6 @@ func (e *Engine) Values(ctx context.Context, q Query) (Result, error) {
 		if !q.AsOf.IsZero() && q.AsOf.Before(t) {
 			t = q.AsOf
 		}
-		t = t.Truncate(time.Second)
 		vk = viewKey{asOf: t.Unix(), published: true}
 		asOf = &t
 		if q.AsOf.IsZero() {
@@ -57,6 +56,7 @@ func (e *Engine) Values(ctx context.Context, q Query) (Result, error) {
 	}
 	ckey := fmt.Sprintf("%d|%v|%s|%s|%v|%s|%s|%s|%s|%v|%s", ver, vk, q.Indicator, strings.Join(q.Areas, ","), q.Children, q.From, q.To, q.By, q.Total, q.Public, q.Standard)
 	e.mu.Lock()
+	e.expire(vk)
 	if r, ok := e.results[ckey]; ok {
 		e.mu.Unlock()
 		return r, nil

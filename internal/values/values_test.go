@@ -262,3 +262,31 @@ func TestPublishedViewAndAsOf(t *testing.T) {
 		t.Fatalf("live: %+v", v)
 	}
 }
+
+// TestEmbargoLiftsWithoutNewData: the current published view changes when
+// an embargo lifts, even though no data changed.
+func TestEmbargoLiftsWithoutNewData(t *testing.T) {
+	f := basic()
+	f.release(1, police, "MEX", "2023", atalaya.StatusPublished, t0.Add(-time.Minute), t0.Add(time.Hour))
+	now := t0
+	e := New(f, catalogue(t), func() time.Time { return now })
+	q := Query{Indicator: "homicide-rate", Areas: []string{"MEX"}, From: "2023", To: "2023", Public: true}
+	res, err := e.Values(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Values[0].Count != nil {
+		t.Fatalf("embargoed figure is public: %+v", res.Values[0])
+	}
+	now = t0.Add(61 * time.Minute)
+	res, _ = e.Values(context.Background(), q)
+	if v := res.Values[0]; v.Count == nil || *v.Count != 191 {
+		t.Fatalf("after the embargo: %+v", v)
+	}
+	// A release made a fraction of a second ago is public.
+	f.release(2, police, "MEX", "2023", atalaya.StatusPublished, now.Add(-300*time.Millisecond), time.Time{})
+	res, _ = e.Values(context.Background(), q)
+	if v := res.Values[0]; v.Count == nil {
+		t.Fatalf("a release made just now: %+v", v)
+	}
+}

@@ -20,6 +20,10 @@ type view struct {
 	// the source reports anything (reporting.go).
 	report     map[blockKey]uint32
 	reportDone bool
+	// expires is when the view stops being true: the first embargo that
+	// lifts after it was taken (zero: never, until the data version
+	// changes).
+	expires time.Time
 	// status gives, for the live view, the best status that releases give
 	// to a source type, area and year.
 	status map[blockKey]atalaya.Status
@@ -40,9 +44,16 @@ func (e *Engine) view(ctx context.Context, base *baseData, k viewKey, asOf time.
 	now := e.now()
 	if k.published {
 		for _, r := range rels {
-			if r.Status == atalaya.StatusPublished && !r.At.After(asOf) && !r.PublicFrom().After(asOf) {
-				v.releases = append(v.releases, r)
+			if r.Status != atalaya.StatusPublished || r.At.After(asOf) {
+				continue
 			}
+			if from := r.PublicFrom(); from.After(asOf) {
+				if v.expires.IsZero() || from.Before(v.expires) {
+					v.expires = from
+				}
+				continue
+			}
+			v.releases = append(v.releases, r)
 		}
 	} else {
 		for _, r := range rels {
@@ -69,6 +80,22 @@ func (e *Engine) view(ctx context.Context, base *baseData, k viewKey, asOf time.
 	}
 	e.views[k] = v
 	return v, nil
+}
+
+// expire forgets the view k, and everything computed from it, once an
+// embargo it was waiting for has lifted. The caller holds e.mu.
+func (e *Engine) expire(k viewKey) {
+	v := e.views[k]
+	if v == nil || v.expires.IsZero() || e.now().Before(v.expires) {
+		return
+	}
+	delete(e.views, k)
+	for ik := range e.indexes {
+		if ik.view == k {
+			delete(e.indexes, ik)
+		}
+	}
+	e.results = map[string]Result{}
 }
 
 func statusRank(s atalaya.Status) int {
