@@ -21,7 +21,8 @@ import (
 //     not one of en, es, pt, fr).
 //
 // Sheet names stay in English whatever the language, so that scripts find
-// them. Text cells go through Neutralise (a workbook's text cells are never
+// them. More than 1,048,575 values do not fit in a sheet: XLSX then returns
+// an EINVALID error before writing anything, and CSV is the format to use. Text cells go through Neutralise (a workbook's text cells are never
 // formulas, but a copy saved as CSV would make them so).
 func XLSX(w io.Writer, m Meta, vals []atalaya.Value) error {
 	data := tabular.Sheet{Name: "Data", Header: 1}
