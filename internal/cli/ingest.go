@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/export"
 	"github.com/oas-atalaya/atalaya/internal/ingest"
-	"github.com/oas-atalaya/atalaya/internal/web"
 )
 
 func runIngest(ctx context.Context, env *Env, args []string) error {
@@ -131,7 +131,7 @@ func runIngestErrors(ctx context.Context, env *Env, args []string) error {
 	w := csv.NewWriter(env.Stdout)
 	w.Write([]string{"batch", "file", "row", "column", "value", "reason", "raw"})
 	err = s.Rejections(ctx, id, func(r atalaya.Rejection) error {
-		return w.Write([]string{strconv.FormatInt(r.Batch, 10), r.File, strconv.FormatInt(r.Row, 10), r.Column, web.CSVSafe(r.Value), r.Reason, web.CSVSafe(r.Raw)})
+		return w.Write([]string{strconv.FormatInt(r.Batch, 10), export.Neutralise(r.File), strconv.FormatInt(r.Row, 10), export.Neutralise(r.Column), export.Neutralise(r.Value), export.Neutralise(r.Reason), export.Neutralise(r.Raw)})
 	})
 	w.Flush()
 	if err != nil {

@@ -194,6 +194,10 @@ func (ix *index) addGroup(ind indicator.Indicator, b *block, slot int, g []atala
 		if cat == total {
 			continue
 		}
+		if cat == "" {
+			// No special context: a category of its own, never the total.
+			cat = noContext
+		}
 		catNum, _ := passes(c, f, byDim, hasT, nil, indicator.Filter{})
 		catDen := false
 		if share {
@@ -216,6 +220,10 @@ func (ix *index) addGroup(ind indicator.Indicator, b *block, slot int, g []atala
 		}
 	}
 }
+
+// noContext is the category of a breakdown by context for the cells
+// with none of the contexts (femicide, organised crime…).
+const noContext = "none"
 
 // noBreakdown is the category that marks a source without parts on the
 // breakdown dimension.

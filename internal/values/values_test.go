@@ -290,3 +290,20 @@ func TestEmbargoLiftsWithoutNewData(t *testing.T) {
 		t.Fatalf("a release made just now: %+v", v)
 	}
 }
+
+// TestBreakdownByContext: victims with no special context are a category
+// of their own ("none"), never added to the total a second time.
+func TestBreakdownByContext(t *testing.T) {
+	f := &fakeStore{areas: mexicoAreas(), version: 1}
+	fem := cell("MEX-01", "2023", "0101", "F", "U", "U", police, victim, 5)
+	fem.Context = "femicide"
+	f.cells = rollup([]atalaya.CubeCell{fem, cell("MEX-01", "2023", "0101", "M", "U", "U", police, victim, 40)})
+	vals := query(t, f, Query{Indicator: "homicide-rate", Areas: []string{"MEX-01"}, From: "2023", To: "2023", By: "context"})
+	got := map[string]int64{}
+	for _, v := range vals {
+		got[v.Context] = *v.Count
+	}
+	if len(vals) != 3 || got["T"] != 45 || got["femicide"] != 5 || got["none"] != 40 {
+		t.Fatalf("by context: %v", got)
+	}
+}

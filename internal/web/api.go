@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/export"
 )
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
@@ -184,8 +185,8 @@ func (s *Server) handleRejections(w http.ResponseWriter, r *http.Request) {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"batch", "file", "row", "column", "value", "reason"})
 		err := s.Store.Rejections(r.Context(), id, func(x atalaya.Rejection) error {
-			return cw.Write([]string{strconv.FormatInt(x.Batch, 10), CSVSafe(x.File), strconv.FormatInt(x.Row, 10),
-				CSVSafe(x.Column), CSVSafe(x.Value), CSVSafe(x.Reason)})
+			return cw.Write([]string{strconv.FormatInt(x.Batch, 10), export.Neutralise(x.File), strconv.FormatInt(x.Row, 10),
+				export.Neutralise(x.Column), export.Neutralise(x.Value), export.Neutralise(x.Reason)})
 		})
 		cw.Flush()
 		if err != nil {
@@ -208,20 +209,6 @@ func (s *Server) handleRejections(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"rejections": nonNil(out)})
-}
-
-// CSVSafe defuses spreadsheet formula injection in a CSV cell.
-func CSVSafe(v string) string {
-	if v == "" {
-		return v
-	}
-	switch c := v[0]; {
-	case c == '=' || c == '+' || c == '@' || c == '\t' || c == '\r':
-		return "'" + v
-	case c == '-' && (len(v) == 1 || !(v[1] >= '0' && v[1] <= '9' || v[1] == '.')):
-		return "'" + v
-	}
-	return v
 }
 
 func splitList(s string) []string {
