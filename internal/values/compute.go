@@ -14,6 +14,7 @@ import (
 
 // calc computes the values of one query.
 type calc struct {
+	e    *Engine
 	ind  indicator.Indicator
 	q    Query
 	base *baseData
@@ -57,7 +58,7 @@ func (e *Engine) Values(ctx context.Context, q Query) (Result, error) {
 	ckey := fmt.Sprintf("%d|%v|%s|%s|%v|%s|%s|%s|%s|%v|%s", ver, vk, q.Indicator, strings.Join(q.Areas, ","), q.Children, q.From, q.To, q.By, q.Total, q.Public, q.Standard)
 	e.mu.Lock()
 	e.expire(vk)
-	if r, ok := e.results[ckey]; ok {
+	if r, ok := e.results[ckey]; ok && !e.noResults {
 		e.mu.Unlock()
 		return r, nil
 	}
@@ -79,7 +80,7 @@ func (e *Engine) Values(ctx context.Context, q Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	c := &calc{ind: ind, q: q, base: base, view: v, ix: ix}
+	c := &calc{e: e, ind: ind, q: q, base: base, view: v, ix: ix}
 	periods, err := c.periods(areas)
 	if err != nil {
 		return Result{}, err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/data"
+	"github.com/oas-atalaya/atalaya/internal/cube"
 	"github.com/oas-atalaya/atalaya/internal/geo"
 	"github.com/oas-atalaya/atalaya/internal/indicator"
 	"github.com/oas-atalaya/atalaya/internal/ingest"
@@ -34,7 +35,9 @@ func fixedNow() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC
 
 // mexico loads the Mexico demo data (SESNSP victims, CONAPO population,
 // INEGI states) into a SQLite store once per test binary.
-func mexico(t *testing.T) atalaya.Store {
+func mexico(t *testing.T) atalaya.Store { return mexicoB(t) }
+
+func mexicoB(t testing.TB) atalaya.Store {
 	t.Helper()
 	mexicoOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "atalaya-values")
@@ -270,5 +273,59 @@ func TestMexicoAggregates(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no aggregate compared")
+	}
+}
+
+// BenchmarkCountryStatesBySex is the query of the speed target:
+// a country and all its states, ten years, by sex, public view with
+// disclosure control, computed each time from the cached indexes.
+func BenchmarkCountryStatesBySex(b *testing.B) {
+	s := mexicoB(b)
+	cat, _ := indicator.Default()
+	ctx := context.Background()
+	for _, public := range []bool{false, true} {
+		name := "live"
+		if public {
+			name = "public"
+			publishAll(b, s)
+		}
+		b.Run(name, func(b *testing.B) {
+			e := values.New(s, cat, fixedNow)
+			e.DisableResultCache()
+			q := values.Query{Indicator: "homicide-rate", Areas: []string{"MEX"}, Children: true, From: "2015", To: "2024", By: "sex", Public: public}
+			if _, err := e.Values(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				res, err := e.Values(ctx, q)
+				if err != nil || len(res.Values) != 33*10*4 {
+					b.Fatalf("%v: %d values", err, len(res.Values))
+				}
+			}
+		})
+	}
+}
+
+// publishAll publishes every SESNSP year of the fixture, once.
+func publishAll(tb testing.TB, s atalaya.Store) {
+	tb.Helper()
+	ctx := context.Background()
+	if rels, _ := s.Releases(ctx, atalaya.ReleaseFilter{}); len(rels) > 0 {
+		return
+	}
+	var years []string
+	for y := 2015; y <= 2025; y++ {
+		years = append(years, strconv.Itoa(y))
+	}
+	snaps, err := cube.Snapshots(ctx, s, "mx-sesnsp", "MEX", years)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, y := range years {
+		if _, err := s.AddRelease(ctx, atalaya.Release{Source: "mx-sesnsp", Area: "MEX", Period: y,
+			Status: atalaya.StatusPublished, By: "test", Reason: "test"}, snaps[y]); err != nil {
+			tb.Fatal(err)
+		}
 	}
 }

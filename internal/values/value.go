@@ -193,7 +193,10 @@ func (c *calc) finish(v *atalaya.Value, f figure) {
 	ok := false
 	switch c.ind.Kind {
 	case indicator.KindRate:
-		rate, lo, hi, ok = stats.RateCI(n, d, mult, Level)
+		if d > 0 {
+			pl, ph := c.e.poissonCI(n)
+			rate, lo, hi, ok = float64(n)/float64(d)*mult, pl*mult/float64(d), ph*mult/float64(d), true
+		}
 	case indicator.KindShare:
 		var l, h float64
 		l, h, ok = stats.ClopperPearson(n, d, Level)

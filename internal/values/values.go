@@ -100,6 +100,10 @@ type Engine struct {
 	views   map[viewKey]*view   // cells by view
 	indexes map[indexKey]*index // built indexes
 	results map[string]Result   // recent results by normalised query
+	// poisson caches exact Poisson intervals by count (poisson.go).
+	poisson sync.Map
+	// noResults turns the results cache off (benchmarks).
+	noResults bool
 }
 
 type viewKey struct {
