@@ -52,15 +52,6 @@ func (s *Server) handleArea(w http.ResponseWriter, r *http.Request) {
 	s.writeCached(w, r, "", 0, out)
 }
 
-func (s *Server) handleICCS(w http.ResponseWriter, r *http.Request) {
-	cats, err := s.Store.ICCS(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.writeCached(w, r, "", 0, map[string]any{"classification": "ICCS v1.0", "categories": nonNil(cats)})
-}
-
 func (s *Server) handleCodeLists(w http.ResponseWriter, r *http.Request) {
 	cls, err := s.Store.CodeLists(r.Context())
 	if err != nil {
