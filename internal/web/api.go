@@ -31,12 +31,51 @@ func (s *Server) handleAreas(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Level = &n
 	}
+	tree := false
+	switch q.Get("tree") {
+	case "", "0":
+	case "1":
+		tree = true
+	default:
+		s.error(w, r, atalaya.Errorf(atalaya.EINVALID, "tree=%q: use tree=1", q.Get("tree")))
+		return
+	}
 	areas, err := s.Store.Areas(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	if tree {
+		s.writeCached(w, r, "", 0, map[string]any{"areas": areaTree(areas)})
+		return
+	}
 	s.writeCached(w, r, "", 0, map[string]any{"areas": nonNil(areas)})
+}
+
+// areaNode is an area with its sub-areas, for ?tree=1.
+type areaNode struct {
+	atalaya.Area
+	Children []*areaNode `json:"children,omitempty"`
+}
+
+// areaTree nests areas under their parents; areas whose parent is not in
+// the list are roots.
+func areaTree(areas []atalaya.Area) []*areaNode {
+	nodes := make(map[string]*areaNode, len(areas))
+	flat := make([]*areaNode, len(areas))
+	for i, a := range areas {
+		flat[i] = &areaNode{Area: a}
+		nodes[a.Code] = flat[i]
+	}
+	roots := []*areaNode{}
+	for _, n := range flat {
+		if p := nodes[n.Parent]; p != nil && n.Parent != "" {
+			p.Children = append(p.Children, n)
+		} else {
+			roots = append(roots, n)
+		}
+	}
+	return roots
 }
 
 func (s *Server) handleArea(w http.ResponseWriter, r *http.Request) {

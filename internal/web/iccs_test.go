@@ -53,3 +53,20 @@ func TestICCSTreeWithNationalMappings(t *testing.T) {
 		t.Fatalf("0101 lacks SESNSP's Homicidio doloso: %+v", n.National)
 	}
 }
+
+func TestAreaTree(t *testing.T) {
+	h := (&web.Server{Store: realDataStore(t), Now: now}).Handler()
+	rec := do(t, h, "GET", "/api/v1/areas?country=MEX&tree=1", remote, nil, "")
+	var body struct {
+		Areas []struct {
+			Code     string
+			Children []struct{ Code, Parent string }
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != 200 {
+		t.Fatalf("%d %v", rec.Code, err)
+	}
+	if len(body.Areas) != 1 || body.Areas[0].Code != "MEX" || len(body.Areas[0].Children) != 4 || body.Areas[0].Children[0].Parent != "MEX" {
+		t.Fatalf("tree %+v", body.Areas)
+	}
+}

@@ -406,6 +406,8 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	}
 	get("/api/v1/areas", 200)
 	get("/api/v1/areas?country=MEX&level=1", 200)
+	get("/api/v1/areas?country=MEX&tree=1", 200)
+	getBad("/api/v1/areas?tree=yes", remote, 400)
 	get("/api/v1/areas?parent=MEX&q=Le%C3%B3n", 200)
 	getBad("/api/v1/areas?level=-1", remote, 400)
 	get("/api/v1/areas/MEX", 200)
