@@ -255,3 +255,29 @@ func testUNODC(t *testing.T, open func(testing.TB) atalaya.Store) {
 	}
 	_ = fs.ValidPath
 }
+
+// TestUNODCHomicide ingests a sample in the layout of dataUNODC's
+// intentional homicide export (a hand-made excerpt of the layout: the
+// counts are for the test, not quoted from UNODC): only Dimension "Total"
+// rows are counted, as victims of 0101, so the breakdowns by mechanism or
+// relationship never add the same victims twice; rates are stored, not
+// counted.
+func TestUNODCHomicide(t *testing.T) { backends(t, testUNODCHomicide) }
+
+func testUNODCHomicide(t *testing.T, open func(testing.TB) atalaya.Store) {
+	s := open(t)
+	b := mustRun(t, s, profile(t, "unodc-homicide"), diskFile(t, "testdata/unodc_homicide_sample.csv"))
+	if b.Read != 13 || b.Accepted != 13 {
+		t.Fatalf("batch %+v", b)
+	}
+	for _, c := range []struct {
+		area, year, sex string
+		want            int64
+	}{{"CRI", "2022", "T", 656}, {"CRI", "2022", "M", 583}, {"CRI", "2022", "F", 73}, {"CRI", "2023", "T", 907}, {"URY", "2022", "F", 45}} {
+		got := cubeSum(t, s, atalaya.CubeFilter{Areas: []string{c.area}, ICCS: []string{"0101"}, PeriodFrom: c.year, PeriodTo: c.year, Unit: atalaya.UnitVictim},
+			func(k atalaya.CubeKey) bool { return k.Sex == c.sex })
+		if got != c.want {
+			t.Errorf("%s %s %s: cube %d, want %d", c.area, c.year, c.sex, got, c.want)
+		}
+	}
+}
