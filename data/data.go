@@ -27,6 +27,7 @@ func Attributions() []Attribution {
 		{"Population (Mexico)", "Fuente: CONAPO, proyecciones de población (derivado de tasas publicadas)."},
 		{"Country boundaries", "Made with Natural Earth (1:50m, public domain)."},
 		{"UNODC data", "Source: UNODC, UN-CTS (dataUNODC)."},
+		{"Population (countries)", "World Bank, World Development Indicators, SP.POP.TOTL (via github.com/datasets/population, ODC-PDDL-1.0)."},
 		{"ICCS", "UNODC, International Classification of Crime for Statistical Purposes v1.0 (2015); code list compiled by the Atalaya project, see data/iccs/PROVENANCE.md."},
 	}
 }

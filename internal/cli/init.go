@@ -3,10 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
@@ -66,7 +69,52 @@ func initReference(ctx context.Context, env *Env, s atalaya.Store) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "countries: %d OAS member states with boundaries\n", n)
+	added, err := defaultPopulations(ctx, s)
+	if err != nil {
+		return err
+	}
+	if added > 0 {
+		fmt.Fprintf(env.Stdout, "populations: %s country-years of World Bank total population (SP.POP.TOTL), where the node has none; your national estimates replace them\n", group(int64(added)))
+	}
 	return nil
+}
+
+// defaultPopulations loads the World Bank's total population of the OAS
+// member states for the country-years that have no total population yet,
+// so that national rates have a denominator from the start. It never
+// replaces a population already loaded (a national estimate), so running
+// init again changes nothing.
+func defaultPopulations(ctx context.Context, s atalaya.Store) (int, error) {
+	rows, err := csv.NewReader(mustOpen("americas/wb_population_oas.csv")).ReadAll()
+	if err != nil {
+		return 0, err
+	}
+	have, err := s.Populations(ctx, atalaya.PopulationFilter{Sex: atalaya.SexTotal, AgeBand: atalaya.AgeTotal})
+	if err != nil {
+		return 0, err
+	}
+	type key struct {
+		area string
+		year int
+	}
+	exists := map[key]bool{}
+	for _, p := range have {
+		exists[key{p.Area, p.Year}] = true
+	}
+	var pops []atalaya.Population
+	for _, r := range rows[1:] {
+		year, err1 := strconv.Atoi(r[2])
+		value, err2 := strconv.ParseFloat(r[3], 64)
+		if err1 != nil || err2 != nil || exists[key{r[1], year}] {
+			continue
+		}
+		pops = append(pops, atalaya.Population{Area: r[1], Year: year, Sex: atalaya.SexTotal, AgeBand: atalaya.AgeTotal,
+			Value: int64(math.Round(value)), Source: "World Bank WDI SP.POP.TOTL"})
+	}
+	if len(pops) == 0 {
+		return 0, nil
+	}
+	return len(pops), s.PutPopulations(ctx, pops)
 }
 
 func mustOpen(name string) io.Reader {
