@@ -54,6 +54,12 @@ func addCells(ctx context.Context, tx pgx.Tx, created map[string]bool, cells []a
 // sex, age band, weapon, context, source type, unit, status).
 func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCell, error) {
 	var w where
+	cubeWhere(&w, f)
+	return db.readCells(ctx, "cube", w)
+}
+
+// cubeWhere adds the conditions of a cube filter to w.
+func cubeWhere(w *where, f atalaya.CubeFilter) {
 	if len(f.Areas) > 0 {
 		w.add("area = ANY(?)", f.Areas)
 	}
@@ -72,10 +78,15 @@ func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCel
 	if f.Unit != "" {
 		w.add("unit = ?", string(f.Unit))
 	}
-	rows, err := db.pool.Query(ctx, `SELECT `+cubeKeyColumns+`, count FROM cube`+w.String()+
+}
+
+// readCells reads the cells of a table keyed like the cube (cube,
+// release_cells) that match w, ordered by key.
+func (db *DB) readCells(ctx context.Context, table string, w where) ([]atalaya.CubeCell, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+cubeKeyColumns+`, count FROM `+table+w.String()+
 		` ORDER BY `+cubeKeyColumns, w.args...)
 	if err != nil {
-		return nil, internal("read cube", err)
+		return nil, internal("read "+table, err)
 	}
 	defer rows.Close()
 	var out []atalaya.CubeCell
@@ -83,11 +94,11 @@ func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCel
 		var c atalaya.CubeCell
 		if err := rows.Scan(&c.Period, &c.Area, &c.ICCS, &c.Sex, &c.AgeBand, &c.Weapon, &c.Context,
 			&c.SourceType, &c.Unit, &c.Status, &c.Count); err != nil {
-			return nil, internal("read cube", err)
+			return nil, internal("read "+table, err)
 		}
 		out = append(out, c)
 	}
-	return out, internal("read cube", rows.Err())
+	return out, internal("read "+table, rows.Err())
 }
 
 // ReplaceCube replaces the whole cube with cells in one transaction; cells

@@ -161,40 +161,8 @@ func (db *DB) ReleaseCells(ctx context.Context, release int64, f atalaya.CubeFil
 	}
 	var w where
 	w.add("release = ?", release)
-	if len(f.Areas) > 0 {
-		w.add("area = ANY(?)", f.Areas)
-	}
-	if len(f.ICCS) > 0 {
-		w.add("iccs = ANY(?)", f.ICCS)
-	}
-	if f.PeriodFrom != "" {
-		w.add("period >= ?", f.PeriodFrom)
-	}
-	if f.PeriodTo != "" {
-		w.add("period <= ?", f.PeriodTo)
-	}
-	if f.SourceType != "" {
-		w.add("source_type = ?", string(f.SourceType))
-	}
-	if f.Unit != "" {
-		w.add("unit = ?", string(f.Unit))
-	}
-	rows, err := db.pool.Query(ctx, `SELECT `+cubeKeyColumns+`, count FROM release_cells`+w.String()+
-		` ORDER BY `+cubeKeyColumns, w.args...)
-	if err != nil {
-		return nil, internal("read release cells", err)
-	}
-	defer rows.Close()
-	var out []atalaya.CubeCell
-	for rows.Next() {
-		var c atalaya.CubeCell
-		if err := rows.Scan(&c.Period, &c.Area, &c.ICCS, &c.Sex, &c.AgeBand, &c.Weapon, &c.Context,
-			&c.SourceType, &c.Unit, &c.Status, &c.Count); err != nil {
-			return nil, internal("read release cells", err)
-		}
-		out = append(out, c)
-	}
-	return out, internal("read release cells", rows.Err())
+	cubeWhere(&w, f)
+	return db.readCells(ctx, "release_cells", w)
 }
 
 // DataVersion returns the data version: a number that every committed

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 
@@ -43,6 +44,12 @@ func addCells(ctx context.Context, c *stmtCache, cells []atalaya.CubeCell) error
 // sex, age band, weapon, context, source type, unit, status).
 func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCell, error) {
 	var w where
+	cubeWhere(&w, f)
+	return readCells(ctx, db.r, "cube", w)
+}
+
+// cubeWhere adds the conditions of a cube filter to w.
+func cubeWhere(w *where, f atalaya.CubeFilter) {
 	w.in("area", f.Areas)
 	w.in("iccs", f.ICCS)
 	if f.PeriodFrom != "" {
@@ -57,10 +64,20 @@ func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCel
 	if f.Unit != "" {
 		w.add("unit = ?", string(f.Unit))
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+cubeKeyColumns+`, count FROM cube`+w.String()+
+}
+
+// queryer is a database or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// readCells reads the cells of a table keyed like the cube (cube,
+// release_cells) that match w, ordered by key.
+func readCells(ctx context.Context, q queryer, table string, w where) ([]atalaya.CubeCell, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+cubeKeyColumns+`, count FROM `+table+w.String()+
 		` ORDER BY `+cubeKeyColumns, w.args...)
 	if err != nil {
-		return nil, internal("read cube", err)
+		return nil, internal("read "+table, err)
 	}
 	defer rows.Close()
 	var out []atalaya.CubeCell
@@ -68,11 +85,11 @@ func (db *DB) Cube(ctx context.Context, f atalaya.CubeFilter) ([]atalaya.CubeCel
 		var c atalaya.CubeCell
 		if err := rows.Scan(&c.Period, &c.Area, &c.ICCS, &c.Sex, &c.AgeBand, &c.Weapon, &c.Context,
 			&c.SourceType, &c.Unit, &c.Status, &c.Count); err != nil {
-			return nil, internal("read cube", err)
+			return nil, internal("read "+table, err)
 		}
 		out = append(out, c)
 	}
-	return out, internal("read cube", rows.Err())
+	return out, internal("read "+table, rows.Err())
 }
 
 // ReplaceCube replaces the whole cube with cells in one transaction; cells
