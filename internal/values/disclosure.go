@@ -213,7 +213,7 @@ func (d *discloser) apply(vals []atalaya.Value, areas []string, periods []period
 		if v.Count == nil {
 			continue
 		}
-		if d.hidden(v) {
+		if d.hidden(v) || d.smallDenominator(v) {
 			// Months and coverage go too: for a source of records, the
 			// months it reports are the months with events.
 			v.Count, v.Rate, v.CILow, v.CIHigh, v.Coverage, v.Months = nil, nil, nil, nil, nil, 0
@@ -223,6 +223,22 @@ func (d *discloser) apply(vals []atalaya.Value, areas []string, periods []period
 			v.Flags = append(v.Flags, atalaya.FlagSuppressed)
 		}
 	}
+}
+
+// smallDenominator reports whether the denominator of a share or a ratio
+// (a count of events, unlike a population) is itself under the threshold:
+// the rule applies to both counts of those indicators.
+func (d *discloser) smallDenominator(v *atalaya.Value) bool {
+	if d.c.ind.Kind == indicator.KindRate || v.Denominator == nil || *v.Denominator <= 0 {
+		return false
+	}
+	var min int64 = 1
+	for _, a := range strings.Split(v.Area, "+") {
+		if m := d.minCount(a); m > min {
+			min = m
+		}
+	}
+	return *v.Denominator < min
 }
 
 // hidden decides whether one public value must be hidden.

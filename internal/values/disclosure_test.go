@@ -140,3 +140,20 @@ func checkLattices(t *testing.T, e *Engine, seed int64) {
 		t.Fatal("no line checked")
 	}
 }
+
+// TestShareDenominatorUnderThreshold: a share whose denominator (events
+// with a known weapon) is under the threshold is hidden too.
+func TestShareDenominatorUnderThreshold(t *testing.T) {
+	f := &fakeStore{areas: mexicoAreas(), version: 1}
+	f.cells = rollup([]atalaya.CubeCell{
+		cell("MEX-01", "2023", "0101", "M", "U", "firearm", police, victim, 0),
+		cell("MEX-01", "2023", "0101", "M", "U", "sharp", police, victim, 2),
+		cell("MEX-01", "2023", "0101", "M", "U", "U", police, victim, 30),
+		cell("MEX-02", "2023", "0101", "M", "U", "firearm", police, victim, 40),
+	})
+	f.release(1, police, "MEX", "2023", atalaya.StatusPublished, t0.Add(-time.Hour), time.Time{})
+	vals := query(t, f, Query{Indicator: "firearm-homicide-share", Areas: []string{"MEX-01"}, From: "2023", To: "2023", Public: true})
+	if v := vals[0]; v.Rate != nil || v.Denominator != nil || !v.HasFlag(atalaya.FlagSuppressed) {
+		t.Fatalf("share over 2 known-weapon homicides: %+v", v)
+	}
+}
