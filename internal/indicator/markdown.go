@@ -102,6 +102,9 @@ func (r *renderer) rules() {
   value computed from it; zero is published. The minimum depends on the area level (0 country, 1
   state or province, 2 municipality…); a level not listed takes the value of the deepest listed
   level above it. For shares and ratios the rule applies to the numerator and to the denominator.
+  Complementary suppression then hides, in every line of public figures that add up (an area and
+  its sub-areas, a total and its breakdown, a year and its quarters and months), a second count
+  wherever a single hidden one could be recovered by subtraction; see docs/api.md.
 `, "\n"))
 	r.w.WriteString("\n")
 }
