@@ -96,6 +96,13 @@ type Store interface {
 	// ENOTFOUND for an unknown release.
 	ReleaseCells(ctx context.Context, release int64, f CubeFilter) ([]CubeCell, error)
 
+	// Reporting returns the distinct area, period and source type (the
+	// other CubeKey fields empty) of the cube's cells, or of a release's
+	// snapshot when release > 0, that match f (Areas and ICCS apply):
+	// where and when each source type reports anything. Ordered by area,
+	// period, source type. ENOTFOUND for an unknown release.
+	Reporting(ctx context.Context, release int64, f CubeFilter) ([]CubeKey, error)
+
 	// DataVersion is a number that changes whenever anything a figure
 	// depends on changes: a committed batch, a rebuilt cube, populations,
 	// areas, mappings, a release. Caches and ETags key on it.

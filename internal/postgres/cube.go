@@ -117,3 +117,38 @@ func (db *DB) ReplaceCube(ctx context.Context, cells []atalaya.CubeCell) error {
 		return bumpDataVersion(ctx, tx)
 	})
 }
+
+// Reporting returns the distinct area, period and source type of the cells
+// of the cube (release 0) or of a release's snapshot that match f.
+func (db *DB) Reporting(ctx context.Context, release int64, f atalaya.CubeFilter) ([]atalaya.CubeKey, error) {
+	table := "cube"
+	var w where
+	if release > 0 {
+		if err := db.releaseExists(ctx, release); err != nil {
+			return nil, err
+		}
+		table = "release_cells"
+		w.add("release = ?", release)
+	}
+	if len(f.Areas) > 0 {
+		w.add("area = ANY(?)", f.Areas)
+	}
+	if len(f.ICCS) > 0 {
+		w.add("iccs = ANY(?)", f.ICCS)
+	}
+	rows, err := db.pool.Query(ctx, `SELECT DISTINCT area, period, source_type FROM `+table+w.String()+
+		` ORDER BY area, period, source_type`, w.args...)
+	if err != nil {
+		return nil, internal("read reporting", err)
+	}
+	defer rows.Close()
+	var out []atalaya.CubeKey
+	for rows.Next() {
+		var k atalaya.CubeKey
+		if err := rows.Scan(&k.Area, &k.Period, &k.SourceType); err != nil {
+			return nil, internal("read reporting", err)
+		}
+		out = append(out, k)
+	}
+	return out, internal("read reporting", rows.Err())
+}

@@ -152,12 +152,8 @@ func (db *DB) Releases(ctx context.Context, f atalaya.ReleaseFilter) ([]atalaya.
 // (PeriodFrom, PeriodTo, Areas, ICCS, SourceType and Unit, as Cube applies
 // them), ordered by key. ENOTFOUND for an unknown release.
 func (db *DB) ReleaseCells(ctx context.Context, release int64, f atalaya.CubeFilter) ([]atalaya.CubeCell, error) {
-	var one int
-	err := db.pool.QueryRow(ctx, `SELECT 1 FROM releases WHERE id = $1`, release).Scan(&one)
-	if notFound(err) {
-		return nil, atalaya.Errorf(atalaya.ENOTFOUND, "release %d not found", release)
-	} else if err != nil {
-		return nil, internal("look up release", err)
+	if err := db.releaseExists(ctx, release); err != nil {
+		return nil, err
 	}
 	var w where
 	w.add("release = ?", release)
@@ -181,4 +177,14 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 func bumpDataVersion(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
 	return internal("bump data version", err)
+}
+
+// releaseExists returns ENOTFOUND for an unknown release.
+func (db *DB) releaseExists(ctx context.Context, release int64) error {
+	var one int
+	err := db.pool.QueryRow(ctx, `SELECT 1 FROM releases WHERE id = $1`, release).Scan(&one)
+	if notFound(err) {
+		return atalaya.Errorf(atalaya.ENOTFOUND, "release %d not found", release)
+	}
+	return internal("look up release", err)
 }

@@ -114,3 +114,34 @@ func (db *DB) ReplaceCube(ctx context.Context, cells []atalaya.CubeCell) error {
 	}
 	return internal("commit cube", tx.Commit())
 }
+
+// Reporting returns the distinct area, period and source type of the cells
+// of the cube (release 0) or of a release's snapshot that match f.
+func (db *DB) Reporting(ctx context.Context, release int64, f atalaya.CubeFilter) ([]atalaya.CubeKey, error) {
+	table := "cube"
+	var w where
+	if release > 0 {
+		if err := db.releaseExists(ctx, release); err != nil {
+			return nil, err
+		}
+		table = "release_cells"
+		w.add("release = ?", release)
+	}
+	w.in("area", f.Areas)
+	w.in("iccs", f.ICCS)
+	rows, err := db.r.QueryContext(ctx, `SELECT DISTINCT area, period, source_type FROM `+table+w.String()+
+		` ORDER BY area, period, source_type`, w.args...)
+	if err != nil {
+		return nil, internal("read reporting", err)
+	}
+	defer rows.Close()
+	var out []atalaya.CubeKey
+	for rows.Next() {
+		var k atalaya.CubeKey
+		if err := rows.Scan(&k.Area, &k.Period, &k.SourceType); err != nil {
+			return nil, internal("read reporting", err)
+		}
+		out = append(out, k)
+	}
+	return out, internal("read reporting", rows.Err())
+}

@@ -159,12 +159,8 @@ func (db *DB) ReleaseCells(ctx context.Context, release int64, f atalaya.CubeFil
 		return nil, err
 	}
 	defer tx.Rollback()
-	var one int
-	switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM releases WHERE id = ?`, release).Scan(&one); {
-	case err == sql.ErrNoRows:
-		return nil, atalaya.Errorf(atalaya.ENOTFOUND, "release %d not found", release)
-	case err != nil:
-		return nil, internal("look up release", err)
+	if err := releaseExists(ctx, tx, release); err != nil {
+		return nil, err
 	}
 	var w where
 	w.add("release = ?", release)
@@ -186,4 +182,22 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 func bumpDataVersion(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
 	return internal("bump data version", err)
+}
+
+// releaseExists returns ENOTFOUND for an unknown release.
+func releaseExists(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, release int64) error {
+	var one int
+	switch err := q.QueryRowContext(ctx, `SELECT 1 FROM releases WHERE id = ?`, release).Scan(&one); {
+	case err == sql.ErrNoRows:
+		return atalaya.Errorf(atalaya.ENOTFOUND, "release %d not found", release)
+	case err != nil:
+		return internal("look up release", err)
+	}
+	return nil
+}
+
+func (db *DB) releaseExists(ctx context.Context, release int64) error {
+	return releaseExists(ctx, db.r, release)
 }

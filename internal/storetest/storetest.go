@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) atalaya.Store) {
 		{"ReleaseCells", testReleaseCells},
 		{"ReleaseErrors", testReleaseErrors},
 		{"DataVersion", testDataVersion},
+		{"Reporting", testReporting},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

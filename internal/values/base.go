@@ -11,6 +11,7 @@ import (
 // the populations.
 type baseData struct {
 	areas    map[string]atalaya.Area
+	areaList []string            // every area code, sorted
 	children map[string][]string // direct sub-areas, by code
 	pops     map[popKey]int64
 	// popBands lists, per area, year and sex, the age bands with a
@@ -34,6 +35,7 @@ func loadBase(ctx context.Context, r Reader) (*baseData, error) {
 		pops: map[popKey]int64{}, popBands: map[popKey][]string{}}
 	for _, a := range areas {
 		b.areas[a.Code] = a
+		b.areaList = append(b.areaList, a.Code)
 		if a.Parent != "" {
 			b.children[a.Parent] = append(b.children[a.Parent], a.Code)
 		}
@@ -41,6 +43,7 @@ func loadBase(ctx context.Context, r Reader) (*baseData, error) {
 	for _, cs := range b.children {
 		sort.Strings(cs)
 	}
+	sort.Strings(b.areaList)
 	pops, err := r.Populations(ctx, atalaya.PopulationFilter{})
 	if err != nil {
 		return nil, err

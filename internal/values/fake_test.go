@@ -151,3 +151,20 @@ func dedupe(s []string) []string {
 	}
 	return out
 }
+
+func (f *fakeStore) Reporting(_ context.Context, release int64, flt atalaya.CubeFilter) ([]atalaya.CubeKey, error) {
+	cells := f.cells
+	if release > 0 {
+		cells = f.relCells[release]
+	}
+	seen := map[atalaya.CubeKey]bool{}
+	var out []atalaya.CubeKey
+	for _, c := range filterCells(cells, flt) {
+		k := atalaya.CubeKey{Area: c.Area, Period: c.Period, SourceType: c.SourceType}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}

@@ -15,8 +15,8 @@ var sections = []string{"01", "02", "03", "04", "05", "06", "07", "08", "09", "1
 // reports anything for each area and year. A source that reports other
 // offences in a month but no kidnapping reports zero kidnappings; a source
 // that reports nothing that month did not report, and the period is
-// partial. Sections are read one at a time so that memory stays bounded by
-// the largest of them.
+// partial. The store answers with the distinct area, period and source
+// type of the sections' cells, never the cells themselves.
 func (e *Engine) reporting(ctx context.Context, base *baseData, v *view) (map[blockKey]uint32, error) {
 	v.mu.Lock()
 	if v.reportDone {
@@ -26,21 +26,30 @@ func (e *Engine) reporting(ctx context.Context, base *baseData, v *view) (map[bl
 	}
 	v.mu.Unlock()
 	report := map[blockKey]uint32{}
-	for _, code := range sections {
-		var cells []atalaya.CubeCell
-		var err error
-		if v.key.published {
-			cells, err = e.publishedCells(ctx, base, v, code)
-		} else {
-			cells, err = e.r.Cube(ctx, atalaya.CubeFilter{ICCS: []string{code}})
+	mark := func(keys []atalaya.CubeKey, keep func(k atalaya.CubeKey) bool) {
+		for _, k := range keys {
+			if keep != nil && !keep(k) {
+				continue
+			}
+			if year, slot, ok := slotOf(k.Period); ok {
+				report[blockKey{k.Area, year, k.SourceType}] |= 1 << slot
+			}
 		}
+	}
+	f := atalaya.CubeFilter{ICCS: sections, Areas: base.areaFilter()}
+	if !v.key.published {
+		keys, err := e.r.Reporting(ctx, 0, f)
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range cells {
-			if year, slot, ok := slotOf(c.Period); ok {
-				report[blockKey{c.Area, year, c.SourceType}] |= 1 << slot
+		mark(keys, nil)
+	} else {
+		for _, r := range v.gov.order {
+			keys, err := e.r.Reporting(ctx, r.ID, f)
+			if err != nil {
+				return nil, err
 			}
+			mark(keys, func(k atalaya.CubeKey) bool { return v.gov.release(base, r.Source, r.Period, k.Area) == r.ID })
 		}
 	}
 	v.mu.Lock()

@@ -33,6 +33,7 @@ type Reader interface {
 	Areas(ctx context.Context, f atalaya.AreaFilter) ([]atalaya.Area, error)
 	Releases(ctx context.Context, f atalaya.ReleaseFilter) ([]atalaya.Release, error)
 	ReleaseCells(ctx context.Context, release int64, f atalaya.CubeFilter) ([]atalaya.CubeCell, error)
+	Reporting(ctx context.Context, release int64, f atalaya.CubeFilter) ([]atalaya.CubeKey, error)
 	DataVersion(ctx context.Context) (int64, error)
 }
 

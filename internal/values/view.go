@@ -16,6 +16,7 @@ type view struct {
 	mu       sync.Mutex
 	cells    map[string][]atalaya.CubeCell // by ICCS code
 	releases []atalaya.Release             // published view: the releases public at asOf
+	gov      *governing                    // published view: which release governs which figures
 	// report has, per source type, area and year, a bit per slot in which
 	// the source reports anything (reporting.go).
 	report     map[blockKey]uint32
@@ -55,6 +56,7 @@ func (e *Engine) view(ctx context.Context, base *baseData, k viewKey, asOf time.
 			}
 			v.releases = append(v.releases, r)
 		}
+		v.gov = newGoverning(v.releases)
 	} else {
 		for _, r := range rels {
 			if r.At.After(now) {
@@ -136,7 +138,7 @@ func (e *Engine) codeCells(ctx context.Context, base *baseData, v *view, codes [
 			if v.key.published {
 				cs, err = e.publishedCells(ctx, base, v, code)
 			} else {
-				cs, err = e.r.Cube(ctx, atalaya.CubeFilter{ICCS: []string{code}})
+				cs, err = e.r.Cube(ctx, atalaya.CubeFilter{ICCS: []string{code}, Areas: base.areaFilter()})
 			}
 			if err != nil {
 				return nil, err
@@ -150,45 +152,69 @@ func (e *Engine) codeCells(ctx context.Context, base *baseData, v *view, codes [
 	return out, nil
 }
 
-// publishedCells returns the published cells of one ICCS code. For each
-// source, area and year the latest public release covering the area wins:
-// a release of MEX-09 made after a release of MEX replaces Mexico City's
-// figures (and its municipalities') in it, and nothing else.
-func (e *Engine) publishedCells(ctx context.Context, base *baseData, v *view, code string) ([]atalaya.CubeCell, error) {
-	type scope struct {
-		source string
-		area   string
-		period string
-	}
-	latest := map[scope]atalaya.Release{}
-	for _, r := range v.releases {
+// governing holds, for a published view, the latest public release of each
+// source, area and year.
+type governing struct {
+	latest map[scope]atalaya.Release
+	order  []atalaya.Release // the latest releases, by id
+}
+
+type scope struct {
+	source string
+	area   string
+	period string
+}
+
+func newGoverning(rels []atalaya.Release) *governing {
+	g := &governing{latest: map[scope]atalaya.Release{}}
+	for _, r := range rels {
 		s := scope{r.Source, r.Area, r.Period}
-		if cur, ok := latest[s]; !ok || r.ID > cur.ID {
-			latest[s] = r
+		if cur, ok := g.latest[s]; !ok || r.ID > cur.ID {
+			g.latest[s] = r
 		}
 	}
-	governing := func(source, period, area string) int64 {
-		var best int64
-		for _, a := range base.lineage(area) {
-			if r, ok := latest[scope{source, a, period}]; ok && r.ID > best {
-				best = r.ID
-			}
+	for _, r := range g.latest {
+		g.order = append(g.order, r)
+	}
+	sort.Slice(g.order, func(i, j int) bool { return g.order[i].ID < g.order[j].ID })
+	return g
+}
+
+// release returns the id of the release that governs a source's figures
+// for an area and year: the latest release of the area or of an area
+// above it. A release of MEX-09 made after a release of MEX replaces
+// Mexico City's figures (and its municipalities') in it, and nothing else.
+func (g *governing) release(base *baseData, source, period, area string) int64 {
+	var best int64
+	for _, a := range base.lineage(area) {
+		if r, ok := g.latest[scope{source, a, period}]; ok && r.ID > best {
+			best = r.ID
 		}
-		return best
 	}
-	ids := make([]atalaya.Release, 0, len(latest))
-	for _, r := range latest {
-		ids = append(ids, r)
+	return best
+}
+
+// areaFilter returns the node's area codes, to pass to the store so that
+// its reads seek the (area, ICCS) key instead of scanning; nil when there
+// are too many for one query.
+func (b *baseData) areaFilter() []string {
+	if len(b.areaList) > 5000 {
+		return nil
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i].ID < ids[j].ID })
+	return b.areaList
+}
+
+// publishedCells returns the published cells of one ICCS code: for each
+// source, area and year, those of the release that governs them.
+func (e *Engine) publishedCells(ctx context.Context, base *baseData, v *view, code string) ([]atalaya.CubeCell, error) {
 	var out []atalaya.CubeCell
-	for _, r := range ids {
-		cs, err := e.r.ReleaseCells(ctx, r.ID, atalaya.CubeFilter{ICCS: []string{code}})
+	for _, r := range v.gov.order {
+		cs, err := e.r.ReleaseCells(ctx, r.ID, atalaya.CubeFilter{ICCS: []string{code}, Areas: base.areaFilter()})
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range cs {
-			if governing(r.Source, r.Period, c.Area) == r.ID {
+			if v.gov.release(base, r.Source, r.Period, c.Area) == r.ID {
 				c.Status = atalaya.StatusPublished
 				out = append(out, c)
 			}
