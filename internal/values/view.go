@@ -15,6 +15,7 @@ type view struct {
 	key      viewKey
 	mu       sync.Mutex
 	cells    map[string][]atalaya.CubeCell // by ICCS code
+	strs     map[string]string             // interned codes of cells
 	releases []atalaya.Release             // published view: the releases public at asOf
 	gov      *governing                    // published view: which release governs which figures
 	// report has, per source type, area and year, a bit per slot in which
@@ -144,12 +145,48 @@ func (e *Engine) codeCells(ctx context.Context, base *baseData, v *view, codes [
 				return nil, err
 			}
 			v.mu.Lock()
+			v.intern(cs)
 			v.cells[code] = cs
 			v.mu.Unlock()
+		}
+		if len(codes) == 1 {
+			return cs, nil
 		}
 		out = append(out, cs...)
 	}
 	return out, nil
+}
+
+// intern makes the cells share one copy of each code string (areas,
+// periods, bands…: a few hundred distinct values for millions of cells),
+// so that a view of a large cube keeps little more than its counts. The
+// caller holds v.mu.
+func (v *view) intern(cs []atalaya.CubeCell) {
+	if v.strs == nil {
+		v.strs = map[string]string{}
+	}
+	in := func(s *string) {
+		if x, ok := v.strs[*s]; ok {
+			*s = x
+		} else {
+			v.strs[*s] = *s
+		}
+	}
+	for i := range cs {
+		c := &cs[i]
+		in(&c.Period)
+		in(&c.Area)
+		in(&c.ICCS)
+		in(&c.Sex)
+		in(&c.AgeBand)
+		in(&c.Weapon)
+		in(&c.Context)
+		st, u := string(c.SourceType), string(c.Unit)
+		in(&st)
+		in(&u)
+		c.SourceType, c.Unit = atalaya.SourceType(st), atalaya.CountingUnit(u)
+		c.Status = ""
+	}
 }
 
 // governing holds, for a published view, the latest public release of each
