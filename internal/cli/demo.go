@@ -15,7 +15,12 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "demo", "")
 	db := fs.String("db", "sqlite:atalaya.db", "database URL (kept and reused between runs)")
 	addr := fs.String("addr", "localhost:8080", "address to serve on")
+	tf := tlsFlags(fs)
 	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	tlsConf, err := tf.config(env)
+	if err != nil {
 		return err
 	}
 	s, err := OpenStore(ctx, *db, env.Now)
@@ -26,7 +31,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err := loadDemo(ctx, env, s); err != nil {
 		return err
 	}
-	return serve(ctx, env, s, *addr, true)
+	return serve(ctx, env, s, *addr, true, tlsConf)
 }
 
 // loadDemo loads the Mexico demo on first start and does nothing when it is

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
+	"flag"
 	"fmt"
 	"net"
 
@@ -13,7 +15,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "serve", "")
 	db := fs.String("db", DefaultDB, "database URL")
 	addr := fs.String("addr", "localhost:8080", "address to serve on")
+	tf := tlsFlags(fs)
 	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	tlsConf, err := tf.config(env)
+	if err != nil {
 		return err
 	}
 	s, err := OpenStore(ctx, *db, env.Now)
@@ -21,16 +28,48 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	return serve(ctx, env, s, *addr, false)
+	return serve(ctx, env, s, *addr, false, tlsConf)
 }
 
-func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo bool) error {
+// tlsOptions are the TLS flags of serve and demo.
+type tlsOptions struct {
+	cert, key  *string
+	selfSigned *bool
+}
+
+func tlsFlags(fs *flag.FlagSet) tlsOptions {
+	return tlsOptions{
+		cert:       fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key"),
+		key:        fs.String("tls-key", "", "the PEM private key of --tls-cert"),
+		selfSigned: fs.Bool("tls-self-signed", false, "serve HTTPS with a new self-signed certificate for localhost (trials only: browsers warn)"),
+	}
+}
+
+func (o tlsOptions) config(env *Env) (*tls.Config, error) {
+	switch {
+	case *o.selfSigned && (*o.cert != "" || *o.key != ""):
+		return nil, usageErr("give either --tls-self-signed or --tls-cert and --tls-key, not both")
+	case *o.selfSigned:
+		return web.SelfSignedTLS([]string{"localhost", "127.0.0.1", "::1"}, env.Now())
+	case (*o.cert == "") != (*o.key == ""):
+		return nil, usageErr("--tls-cert and --tls-key go together")
+	case *o.cert != "":
+		return web.TLSConfig(*o.cert, *o.key)
+	}
+	return nil, nil
+}
+
+func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo bool, tlsConf *tls.Config) error {
 	name := "national node"
 	if demo {
 		name = "Mexico (demo)"
 	}
+	scheme := "http"
+	if tlsConf != nil {
+		scheme = "https"
+	}
 	srv := &web.Server{Store: s, Logger: env.Logger, Now: env.Now, NodeName: name}
-	return web.ListenAndServe(ctx, addr, srv.Handler(), func(a net.Addr) {
-		fmt.Fprintf(env.Stdout, "serving %s on http://%s/ (Ctrl-C to stop)\n", name, a)
+	return web.ListenAndServe(ctx, addr, srv.Handler(), tlsConf, func(a net.Addr) {
+		fmt.Fprintf(env.Stdout, "serving %s on %s://%s/ (Ctrl-C to stop)\n", name, scheme, a)
 	})
 }

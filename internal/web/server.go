@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -162,6 +163,11 @@ func (s *Server) guard(a Action, h http.HandlerFunc) http.Handler {
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
+		if r.TLS != nil {
+			// Only over TLS: a browser must never learn HSTS from a
+			// plain-HTTP answer (RFC 6797 §7.2).
+			hd.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
@@ -209,11 +215,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // ListenAndServe serves h on addr until ctx ends, with timeouts on every
-// phase of a request.
-func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+// phase of a request; over TLS when tlsConf is not nil.
+func ListenAndServe(ctx context.Context, addr string, h http.Handler, tlsConf *tls.Config, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return atalaya.Errorf(atalaya.EINVALID, "cannot listen on %s: %v", addr, err)
+	}
+	if tlsConf != nil {
+		ln = tls.NewListener(ln, tlsConf)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Minute,
 		WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
