@@ -221,7 +221,8 @@ func DecodeSecret(s string) ([]byte, error) {
 }
 
 // KeyURI returns the otpauth:// provisioning URI of k in the Key Uri Format
-// that authenticator apps read from a QR code:
+// that authenticator apps read from a QR code (neither issuer nor account may
+// contain a colon):
 // otpauth://totp/Issuer:account?secret=…&issuer=Issuer&algorithm=SHA1&digits=6&period=30.
 func (k TOTP) KeyURI(issuer, account string) string {
 	k = k.norm()
@@ -267,6 +268,9 @@ func ParseKeyURI(s string) (k TOTP, issuer, account string, err error) {
 			return bad("issuer %q differs from the label's %q", qi, issuer)
 		}
 		issuer = qi
+	}
+	if strings.Contains(issuer, ":") || strings.Contains(account, ":") {
+		return bad("the issuer and the account name must not contain a colon")
 	}
 	secret, err := DecodeSecret(q.Get("secret"))
 	if err != nil {

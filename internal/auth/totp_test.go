@@ -166,6 +166,9 @@ func TestKeyURI(t *testing.T) {
 		{"otpauth://totp/a?period=0&" + s, "period"},
 		{"otpauth://totp/a?algorithm=MD5&" + s, "unknown algorithm"},
 		{"otpauth://totp/a%zz?" + s, "not a URI"},
+		{"otpauth://totp/::?" + s, "colon"},
+		{"otpauth://totp/a:b:c?" + s, "colon"},
+		{"otpauth://totp/b?issuer=a:x&" + s, "colon"},
 	} {
 		if _, _, _, err := auth.ParseKeyURI(tc.in); atalaya.ErrorCode(err) != atalaya.EINVALID || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("ParseKeyURI(%q) = %v; want EINVALID containing %q", tc.in, err, tc.msg)
