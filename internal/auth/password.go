@@ -34,8 +34,8 @@ type Params struct {
 // three passes and two lanes, with a 128-bit salt and a 256-bit hash. This is
 // RFC 9106's second recommended option (§4: 64 MiB, t=3) with the lanes set
 // to the cores available, and above OWASP's minimum (19 MiB, t=2, p=1). A
-// hash takes about 100 ms and 64 MiB; raise Memory before Time on a larger
-// server.
+// hash takes about 250 ms and 64 MiB on a two-core server; the sign-in
+// throttle keeps that from becoming a way to load the node.
 func DefaultParams() Params {
 	return Params{Memory: 64 * 1024, Time: 3, Threads: 2, SaltLen: 16, KeyLen: 32}
 }
