@@ -59,6 +59,7 @@ func commands() []command {
 		{"profiles", "list the built-in source profiles, print one (`profiles NAME`) or check a profile file (`profiles FILE`)", runProfiles},
 		{"indicators", "list the indicator catalogue; `indicators docs` writes docs/indicators.md, `indicators check FILE` checks a catalogue", runIndicators},
 		{"export", "write the values of an indicator as CSV, XLSX, SDMX-CSV 2.0 or SDMX-JSON 2.0 (the API's figures and rules)", runExport},
+		{"audit", "`audit verify` checks the signed audit log; `audit proof SEQ`, `audit check-proof FILE`, `audit log`, `audit checkpoint`", runAudit},
 		{"synth", "write N synthetic canonical incidents with coordinates in Mexico (for benchmarks)", runSynth},
 	}
 }

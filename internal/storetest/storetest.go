@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) atalaya.Store) {
 		{"ReleaseErrors", testReleaseErrors},
 		{"DataVersion", testDataVersion},
 		{"Reporting", testReporting},
+		{"Audit", testAudit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
