@@ -43,7 +43,7 @@ func New(store atalaya.AuditStore, key *Key, now atalaya.Clock) *Log {
 
 // appendTries bounds the retries of an append that lost a race with a
 // writer in another process.
-const appendTries = 5
+const appendTries = 20
 
 // Append adds e to the log and returns it with its sequence number and
 // time (the clock's, when e.At is zero). The entry, its leaf hash and the
