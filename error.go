@@ -14,6 +14,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"  // sign-in needed
 	EFORBIDDEN    = "forbidden"     // signed in, but not allowed
 	ETOOLARGE     = "too_large"     // input over a size limit
+	ETOOMANY      = "too_many"      // too many attempts or requests; try again later
 	EINTERNAL     = "internal"      // a bug or an outage; details are logged, not shown
 	EREJECTED     = "rows_rejected" // an ingest finished but rejected rows
 )

@@ -90,7 +90,7 @@ func NewThrottle(cfg ThrottleConfig, now func() time.Time) *Throttle {
 }
 
 // ThrottledError is the error of a refused attempt. It unwraps to an
-// atalaya.Error with code EFORBIDDEN and the same message; RetryAfter is for
+// atalaya.Error with code ETOOMANY and the same message; RetryAfter is for
 // the Retry-After header.
 type ThrottledError struct {
 	RetryAfter time.Duration
@@ -102,7 +102,7 @@ func (e *ThrottledError) Error() string { return e.msg }
 
 // Unwrap returns the domain error, so that atalaya.ErrorCode works.
 func (e *ThrottledError) Unwrap() error {
-	return &atalaya.Error{Code: atalaya.EFORBIDDEN, Message: e.msg}
+	return &atalaya.Error{Code: atalaya.ETOOMANY, Message: e.msg}
 }
 
 func throttled(d time.Duration, what string) error {

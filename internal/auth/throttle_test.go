@@ -33,8 +33,8 @@ func (c *fakeClock) Advance(d time.Duration) {
 func wantThrottled(t *testing.T, err error, retry time.Duration, msg string) {
 	t.Helper()
 	var te *auth.ThrottledError
-	if !errors.As(err, &te) || te.RetryAfter != retry || !strings.Contains(err.Error(), msg) || atalaya.ErrorCode(err) != atalaya.EFORBIDDEN {
-		t.Errorf("err = %v; want a ThrottledError (EFORBIDDEN) retry %v containing %q", err, retry, msg)
+	if !errors.As(err, &te) || te.RetryAfter != retry || !strings.Contains(err.Error(), msg) || atalaya.ErrorCode(err) != atalaya.ETOOMANY {
+		t.Errorf("err = %v; want a ThrottledError (ETOOMANY) retry %v containing %q", err, retry, msg)
 	}
 }
 

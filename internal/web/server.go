@@ -190,6 +190,8 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case atalaya.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case atalaya.ETOOMANY:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
