@@ -58,6 +58,10 @@ func Run(t *testing.T, open func(t *testing.T) atalaya.Store) {
 		{"DataVersion", testDataVersion},
 		{"Reporting", testReporting},
 		{"Audit", testAudit},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"Tokens", testTokens},
+		{"Settings", testSettings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
