@@ -85,6 +85,7 @@ func runAreasImport(ctx context.Context, env *Env, args []string) error {
 	level := fs.Int("level", 1, "level of the areas: 0 countries, 1 states/provinces, 2 municipalities, …")
 	source := fs.String("source", "", "where the boundaries come from (shown as attribution)")
 	noBoundary := fs.Bool("no-boundary", false, "import the areas without their boundaries")
+	auditKey := auditKeyFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -109,6 +110,13 @@ func runAreasImport(ctx context.Context, env *Env, args []string) error {
 	src := *source
 	if src == "" {
 		src = filepath.Base(pos[0])
+	}
+	object := fmt.Sprintf("level:%d", *level)
+	if *parent != "" {
+		object = "area:" + *parent + " " + object
+	}
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "areas.import", Object: object}); err != nil {
+		return err
 	}
 	n, err := ingest.ImportAreas(ctx, s, feats, ingest.AreaImport{
 		CodeProperty: *codeProp, NameProperty: *nameProp, ParentProperty: *parentProp, Parent: *parent,
@@ -159,7 +167,8 @@ func runMappingImport(ctx context.Context, env *Env, args []string) error {
 	codeList := fs.String("code-list", "", "the code list id, e.g. mx-sesnsp-victimas")
 	name := fs.String("name", "", "the code list's name (creates the code list if new)")
 	country := fs.String("country", "", "the code list's country (ISO3)")
-	note := fs.String("note", "", "why this version (kept with it)")
+	note := fs.String("note", "", "why this version (kept with it and as the audit entry's reason)")
+	auditKey := auditKeyFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -172,6 +181,10 @@ func runMappingImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "mapping.import",
+		Object: "codelist:" + *codeList, Reason: *note}); err != nil {
+		return err
+	}
 	if *name != "" {
 		if err := s.PutCodeList(ctx, atalaya.CodeList{ID: *codeList, Name: *name, Country: *country}); err != nil {
 			return err
@@ -213,6 +226,10 @@ func runCube(ctx context.Context, env *Env, args []string) error {
 	write := args[0] == "rebuild"
 	fs := newFlags(env, "cube "+args[0], "")
 	db := fs.String("db", DefaultDB, "database URL")
+	var auditKey *string
+	if write {
+		auditKey = auditKeyFlag(fs)
+	}
 	if _, err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -221,6 +238,11 @@ func runCube(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if write {
+		if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "cube.rebuild", Object: "cube"}); err != nil {
+			return err
+		}
+	}
 	rep, err := cube.Rebuild(ctx, s, write)
 	if err != nil {
 		return err
@@ -269,6 +291,7 @@ func runAreasAdd(ctx context.Context, env *Env, args []string) error {
 	name := fs.String("name", "", "the area's name")
 	parent := fs.String("parent", "", "the parent area's code, e.g. USA")
 	level := fs.Int("level", 1, "level: 0 country, 1 below it, …")
+	auditKey := auditKeyFlag(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -288,6 +311,9 @@ func runAreasAdd(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "areas.add", Object: "area:" + a.Code}); err != nil {
+		return err
+	}
 	if err := s.PutAreas(ctx, []atalaya.Area{a}); err != nil {
 		return err
 	}

@@ -13,8 +13,10 @@ import (
 	"github.com/oas-atalaya/atalaya/internal/audit"
 )
 
-// DefaultAuditKey is the node's audit signing key file when --key is not
-// given: beside the default database. Its public key is KEY.pub.
+// DefaultAuditKey is the name of the node's audit signing key file when
+// --key (--audit-key) is not given: it is kept in the folder of the SQLite
+// database file (auditKeyPath), or in the current folder for PostgreSQL.
+// Its public key is KEY.pub.
 const DefaultAuditKey = "atalaya-audit.key"
 
 // runAudit dispatches the audit subcommands.
@@ -65,14 +67,14 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 		"the stored hashes and every checkpoint signed by the node's key. Prints OK with the size and\n"+
 		"root, or FAIL naming the first entry changed, missing or reordered (exit 1).")
 	db := fs.String("db", DefaultDB, "database URL")
-	keyPath := fs.String("key", DefaultAuditKey, "the node's audit key file (its public key KEY.pub is used)")
+	keyPath := fs.String("key", "", "the node's audit key file (its public key KEY.pub is used; default: "+DefaultAuditKey+" beside the SQLite database, or in the current folder)")
 	pub := fs.String("pub", "", "the node's public key file, instead of KEY.pub")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("audit verify takes no arguments: %q", pos)
 	}
-	key, err := publicKey(*keyPath, *pub)
+	key, err := publicKey(auditKeyPath(*db, *keyPath), *pub)
 	if err != nil {
 		return err
 	}
@@ -96,13 +98,13 @@ func runAuditCheckpoint(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "audit checkpoint", "\n\nSigns the audit log's current size and root hash with the node's key (created with\n"+
 		"mode 0600 on first use, its public key beside it as KEY.pub) and prints the signed note.")
 	db := fs.String("db", DefaultDB, "database URL")
-	keyPath := fs.String("key", DefaultAuditKey, "the node's audit key file")
+	keyPath := fs.String("key", "", "the node's audit key file (default: "+DefaultAuditKey+" beside the SQLite database, or in the current folder)")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageErr("audit checkpoint takes no arguments: %q", pos)
 	}
-	key, err := audit.LoadKey(*keyPath, audit.DefaultKeyName)
+	key, err := audit.LoadKey(auditKeyPath(*db, *keyPath), audit.DefaultKeyName)
 	if err != nil {
 		return err
 	}
@@ -124,7 +126,7 @@ func runAuditProof(ctx context.Context, env *Env, args []string) error {
 		"checkpoint: the entry's canonical bytes, the proof hashes and the signed checkpoint, for\n"+
 		"`atalaya audit check-proof` or any RFC 6962 checker (docs/audit.md).")
 	db := fs.String("db", DefaultDB, "database URL")
-	keyPath := fs.String("key", DefaultAuditKey, "the node's audit key file (its public key KEY.pub is used)")
+	keyPath := fs.String("key", "", "the node's audit key file (its public key KEY.pub is used; default: "+DefaultAuditKey+" beside the SQLite database, or in the current folder)")
 	pub := fs.String("pub", "", "the node's public key file, instead of KEY.pub")
 	out := fs.String("out", "", "write the proof to this file instead of standard output")
 	pos, err := parseFlags(fs, args)
@@ -138,7 +140,7 @@ func runAuditProof(ctx context.Context, env *Env, args []string) error {
 	if err != nil || seq < 0 {
 		return usageErr("audit proof %q: SEQ is an entry number, 0 or more", pos[0])
 	}
-	key, err := publicKey(*keyPath, *pub)
+	key, err := publicKey(auditKeyPath(*db, *keyPath), *pub)
 	if err != nil {
 		return err
 	}

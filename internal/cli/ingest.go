@@ -24,6 +24,7 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	profile := fs.String("profile", "", "built-in profile name ("+joinNames(ingest.BuiltinProfiles())+") or path of a profile file")
 	asJSON := fs.Bool("json", false, "print a machine-readable summary on stdout")
 	submitter := fs.String("submitter", "", "who submits the batch (kept as provenance)")
+	auditKey := auditKeyFlag(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -43,7 +44,18 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	// Audited before (the source) and after (the batch id); see auditlog.go.
+	keyPath, actor := auditKeyPath(*db, *auditKey), cliActor()
+	if err := auditWrite(ctx, env, s, keyPath, atalaya.AuditEntry{Actor: actor, Action: "ingest", Object: "source:" + p.Source.ID}); err != nil {
+		return err
+	}
 	b, err := ingestFiles(ctx, env, s, p, files, *submitter, !*asJSON)
+	if err == nil {
+		if aerr := auditWrite(ctx, env, s, keyPath, atalaya.AuditEntry{Actor: actor, Action: "ingest.commit",
+			Object: fmt.Sprintf("batch:%d source:%s", b.ID, p.Source.ID)}); aerr != nil {
+			err = atalaya.Errorf(atalaya.ErrorCode(aerr), "batch %d was committed, but its audit entry was not written: %w", b.ID, aerr)
+		}
+	}
 	if *asJSON {
 		out := map[string]any{"batch": b, "balanced": b.Balanced(), "peak_rss_bytes": peakRSS()}
 		if err != nil {

@@ -21,6 +21,7 @@ import (
 func runInit(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "init", "")
 	db := fs.String("db", DefaultDB, "database URL")
+	auditKey := auditKeyFlag(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -29,6 +30,9 @@ func runInit(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "reference.load", Object: "reference:embedded"}); err != nil {
+		return err
+	}
 	return initReference(ctx, env, s)
 }
 

@@ -38,6 +38,7 @@ func runPublish(ctx context.Context, env *Env, args []string) error {
 	embargo := fs.String("embargo", "", "for published figures, when they become public: RFC 3339 (2026-12-01T12:00:00Z) or YYYY-MM-DD (midnight UTC)")
 	reason := fs.String("reason", "", "why, and for a revision what changed (kept in the revision log)")
 	by := fs.String("by", "", "the approver's user id (default: your OS user name; not authenticated yet)")
+	auditKey := auditKeyFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -97,7 +98,16 @@ func runPublish(ctx context.Context, env *Env, args []string) error {
 			return atalaya.Errorf(atalaya.EINVALID, "source %s has no figures for %s in %s: nothing to release (nothing was released for any year)", *source, *area, y)
 		}
 	}
+	action := "release.validate"
+	if st == atalaya.StatusPublished {
+		action = "release.publish"
+	}
 	for _, y := range years {
+		// Audited before each year's release: the approver, the ids and the reason.
+		if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: approver, Action: action,
+			Object: fmt.Sprintf("source:%s area:%s period:%s", *source, *area, y), Reason: *reason}); err != nil {
+			return err
+		}
 		r, err := s.AddRelease(ctx, atalaya.Release{Source: *source, Area: *area, Period: y, Status: st,
 			Embargo: emb, By: approver, Reason: *reason}, snaps[y])
 		if err != nil {

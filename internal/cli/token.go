@@ -40,6 +40,7 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 	scopes := fs.String("scope", "", "comma-separated scopes (required)")
 	ttl := fs.Duration("ttl", DefaultTokenTTL, "lifetime")
 	name := fs.String("name", "", "what the token is for")
+	auditKey := auditKeyFlag(fs)
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -75,6 +76,10 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 	for _, x := range t.Scopes {
 		rec.Scopes = append(rec.Scopes, string(x))
 	}
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "token.create",
+		Object: "token:" + rec.ID + " user:" + u.ID}); err != nil {
+		return err
+	}
 	if err := as.AddToken(ctx, rec); err != nil {
 		return err
 	}
@@ -96,6 +101,7 @@ func scopeNames() string {
 func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "token revoke", "ID\n\nRevokes a token for good (ID is the part after atl_, as `token list` shows).")
 	db := fs.String("db", DefaultDB, "database URL")
+	auditKey := auditKeyFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -112,6 +118,16 @@ func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	// Look the token up first, so that what is audited is a stored token's
+	// id, never a mistyped or pasted secret.
+	t, err := as.Token(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "token.revoke",
+		Object: "token:" + t.ID + " user:" + t.User}); err != nil {
+		return err
+	}
 	if err := as.RevokeToken(ctx, id, env.Now()); err != nil {
 		return err
 	}

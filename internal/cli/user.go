@@ -95,6 +95,7 @@ func runUserAdd(ctx context.Context, env *Env, args []string) error {
 	sources := fs.String("source", "", "stewards: the source ids they upload to, comma-separated")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
 	requireTOTP := fs.Bool("require-totp", false, "require a TOTP second factor (enrol it with `user totp ID`)")
+	auditKey := auditKeyFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -136,6 +137,10 @@ func runUserAdd(ctx context.Context, env *Env, args []string) error {
 	if u.PasswordHash, err = newPasswordHash(env, id, *fromStdin); err != nil {
 		return err
 	}
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "user.add",
+		Object: "user:" + id + " role:" + string(u.Role)}); err != nil {
+		return err
+	}
 	if err := as.PutUser(ctx, u, true); err != nil {
 		return err
 	}
@@ -147,6 +152,7 @@ func runUserPasswd(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "user passwd", "ID\n\nSets a new password and ends the user's sessions.")
 	db := fs.String("db", DefaultDB, "database URL")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	auditKey := auditKeyFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -165,6 +171,9 @@ func runUserPasswd(ctx context.Context, env *Env, args []string) error {
 	}
 	phc, err := newPasswordHash(env, id, *fromStdin)
 	if err != nil {
+		return err
+	}
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "user.passwd", Object: "user:" + id}); err != nil {
 		return err
 	}
 	if err := as.SetPassword(ctx, id, phc); err != nil {
@@ -237,6 +246,7 @@ func runUserSetDisabled(ctx context.Context, env *Env, args []string, disabled b
 	}
 	fs := newFlags(env, name, help)
 	db := fs.String("db", DefaultDB, "database URL")
+	auditKey := auditKeyFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -250,6 +260,13 @@ func runUserSetDisabled(ctx context.Context, env *Env, args []string, disabled b
 		return err
 	}
 	defer s.Close()
+	if _, err := as.User(ctx, id); err != nil { // no audit entry for a user that does not exist
+		return err
+	}
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(),
+		Action: strings.ReplaceAll(name, " ", "."), Object: "user:" + id}); err != nil {
+		return err
+	}
 	if err := as.SetDisabled(ctx, id, disabled); err != nil {
 		return err
 	}
@@ -337,6 +354,7 @@ func runUserTOTP(ctx context.Context, env *Env, args []string) error {
 		"for an authenticator app (as a QR code or typed in). Sign-in then asks for a code.")
 	db := fs.String("db", DefaultDB, "database URL")
 	reset := fs.Bool("reset", false, "replace a key the user already has")
+	auditKey := auditKeyFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -362,6 +380,9 @@ func runUserTOTP(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	u.TOTPSecret, u.TOTPLastStep = secret, 0
+	if err := auditWrite(ctx, env, s, auditKeyPath(*db, *auditKey), atalaya.AuditEntry{Actor: cliActor(), Action: "user.totp", Object: "user:" + id}); err != nil {
+		return err
+	}
 	if err := as.PutUser(ctx, u, false); err != nil {
 		return err
 	}
