@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/authz"
 	"github.com/oas-atalaya/atalaya/internal/export"
 )
 
@@ -158,6 +160,10 @@ func (s *Server) handleCube(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, atalaya.Errorf(atalaya.EINVALID, "give area=CODE[,CODE…] and iccs=CODE[,CODE…], e.g. /api/v1/cube?area=MEX&iccs=0101&from=2024-01&to=2024-12"))
 		return
 	}
+	if err := s.record(r, "read.cube", "cube", ""); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	cells, err := s.Store.Cube(r.Context(), f)
 	if err != nil {
 		s.error(w, r, err)
@@ -167,10 +173,29 @@ func (s *Server) handleCube(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) {
-	bs, err := s.Store.Batches(r.Context(), atalaya.BatchFilter{Source: r.URL.Query().Get("source"), Limit: 200})
+	src := r.URL.Query().Get("source")
+	all, mine := true, []string(nil)
+	object := "batches"
+	if src != "" {
+		if err := s.authorizeObject(r, ActionReadBatches, authz.Object{Kind: "source", ID: src, Source: src}); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		object = "source:" + src
+	} else {
+		all, mine = s.sources(r, ActionReadBatches)
+	}
+	if err := s.record(r, "read.batches", object, ""); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	bs, err := s.Store.Batches(r.Context(), atalaya.BatchFilter{Source: src, Limit: 200})
 	if err != nil {
 		s.error(w, r, err)
 		return
+	}
+	if !all {
+		bs = slices.DeleteFunc(bs, func(b atalaya.Batch) bool { return !slices.Contains(mine, b.Source) })
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"batches": nonNil(bs)})
 }
@@ -194,7 +219,20 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if err := s.authorizeObject(r, ActionReadBatches, batchObject(b)); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.record(r, "read.batch", "batch:"+strconv.FormatInt(id, 10), ""); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"batch": b, "balanced": b.Balanced()})
+}
+
+// batchObject is a batch as the policy sees it.
+func batchObject(b atalaya.Batch) authz.Object {
+	return authz.Object{Kind: "batch", ID: strconv.FormatInt(b.ID, 10), Source: b.Source}
 }
 
 // handleRejections lists a batch's rejected rows as JSON, or as CSV with
@@ -205,7 +243,16 @@ func (s *Server) handleRejections(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if _, err := s.Store.Batch(r.Context(), id); err != nil {
+	b, err := s.Store.Batch(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.authorizeObject(r, ActionReadRejections, batchObject(b)); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.record(r, "read.rejections", "batch:"+strconv.FormatInt(id, 10), ""); err != nil {
 		s.error(w, r, err)
 		return
 	}

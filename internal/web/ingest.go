@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/authz"
 	"github.com/oas-atalaya/atalaya/internal/ingest"
 )
 
@@ -95,9 +97,22 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if err := s.authorizeObject(r, ActionIngest, authz.Object{Kind: "source", ID: p.Source.ID, Source: p.Source.ID}); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	// The attempt is recorded before the write: no audit entry, no upload.
+	if err := s.record(r, "ingest", "source:"+p.Source.ID+" profile:"+profileName, ""); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	in := &ingest.Ingester{Store: s.Store, Now: s.Now, Logger: s.Logger}
-	b, err := in.Ingest(r.Context(), p, files, ingest.Options{Submitter: "http"})
+	b, err := in.Ingest(r.Context(), p, files, ingest.Options{Submitter: s.userID(r)})
 	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.record(r, "ingest.batch", "batch:"+strconv.FormatInt(b.ID, 10)+" source:"+p.Source.ID, ""); err != nil {
 		s.error(w, r, err)
 		return
 	}

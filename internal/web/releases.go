@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/authz"
 	"github.com/oas-atalaya/atalaya/internal/cube"
 )
 
 // Identifier names the user behind a request, for the records of who did
-// what (a release's approver). The identity issue provides the real one;
-// until then requests are anonymous: "local" (the node's machine).
+// what (a release's approver, audit entries). Accounts is one;
+// LoopbackOnly's requests are "local" (the node's machine).
 type Identifier interface {
 	UserID(r *http.Request) string
 }
@@ -32,7 +33,11 @@ func (s *Server) handleReleases(w http.ResponseWriter, r *http.Request) {
 	switch q.Get("view") {
 	case "", "published":
 	case "all":
-		if err := s.Auth.Authorize(r, ActionReadRestricted); err != nil {
+		if err := s.Auth.Authorize(r, ActionReadLive); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if err := s.record(r, "read.releases", "releases:all", ""); err != nil {
 			s.error(w, r, err)
 			return
 		}
@@ -96,12 +101,24 @@ func (s *Server) handleRelease(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	act := ActionValidate
+	if req.Status == atalaya.StatusPublished {
+		act = ActionPublish
+	}
+	if err := s.authorizeObject(r, act, authz.Object{Kind: "release", ID: req.Source + "/" + req.Area + "/" + req.Period, Source: req.Source}); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	if _, err := s.Store.Area(r.Context(), req.Area); err != nil {
 		s.error(w, r, err)
 		return
 	}
 	cells, err := cube.Snapshot(r.Context(), s.Store, req.Source, req.Area, req.Period)
 	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.record(r, "release."+string(act), "source:"+req.Source+" area:"+req.Area+" period:"+req.Period, req.Reason); err != nil {
 		s.error(w, r, err)
 		return
 	}

@@ -1,7 +1,8 @@
 // Package web serves the node's portal and its JSON API under /api/v1.
-// Until the identity issue lands, restricted routes (batches, rejected rows,
-// uploads) go through an Authorizer seam whose default lets in only requests
-// from the loopback interface.
+// Every route names an Action, and an Authorizer decides: Accounts (auth.go)
+// with sign-in, API tokens and internal/authz's policy, which serve and demo
+// use; or LoopbackOnly, the zero-value default for tests and trials, which
+// lets only the node's own machine past public reads.
 package web
 
 import (
@@ -9,12 +10,14 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/authz"
 	"github.com/oas-atalaya/atalaya/internal/indicator"
 	"github.com/oas-atalaya/atalaya/internal/values"
 )
@@ -25,10 +28,22 @@ type Action string
 // The actions a route may need.
 const (
 	ActionReadPublic     Action = "read:public"
-	ActionReadRestricted Action = "read:restricted" // batches, rejected rows
+	ActionReadLive       Action = "read:live"       // view=live, view=all, the cube
+	ActionReadBatches    Action = "read:batches"    // batch summaries
+	ActionReadRejections Action = "read:rejections" // rejected rows (personal data)
 	ActionIngest         Action = "ingest"          // upload files
-	ActionApprove        Action = "approve"         // validate and publish figures
+	ActionApprove        Action = "approve"         // validate or publish figures (route level)
+	ActionValidate       Action = "validate"        // validate a source's figures (object level)
+	ActionPublish        Action = "publish"         // publish a source's figures (object level)
+	ActionSignIn         Action = "signin"          // the sign-in form: open to everyone
+	ActionSignOut        Action = "signout"         // signing out: CSRF-checked with a session
 )
+
+// Auditor records the audit entries of writes and restricted reads;
+// internal/audit's *Log implements it.
+type Auditor interface {
+	Append(ctx context.Context, e atalaya.AuditEntry) (atalaya.AuditEntry, error)
+}
 
 // Authorizer decides whether a request may perform an action. It returns an
 // *atalaya.Error with EUNAUTHORIZED or EFORBIDDEN to refuse.
@@ -47,7 +62,7 @@ type LoopbackOnly struct{}
 // not trusted as local even when the proxy runs on the same machine: behind
 // a reverse proxy every request would otherwise look local.
 func (LoopbackOnly) Authorize(r *http.Request, a Action) error {
-	if a == ActionReadPublic {
+	if a == ActionReadPublic || a == ActionSignIn || a == ActionSignOut {
 		return nil
 	}
 	if r.Header.Get("Forwarded") != "" || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("X-Real-Ip") != "" {
@@ -64,9 +79,12 @@ func (LoopbackOnly) Authorize(r *http.Request, a Action) error {
 
 // Server is the HTTP server of a node.
 type Server struct {
-	Store     atalaya.Store
-	Engine    *values.Engine // computes indicator values; made from Store if nil
-	Auth      Authorizer
+	Store  atalaya.Store
+	Engine *values.Engine // computes indicator values; made from Store if nil
+	Auth   Authorizer     // LoopbackOnly if nil
+	// Audit records writes and restricted reads. Without it only
+	// LoopbackOnly lets restricted actions through (deny by default).
+	Audit     Auditor
 	Logger    *slog.Logger
 	Now       atalaya.Clock
 	NodeName  string
@@ -142,16 +160,27 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/indicators/{id}/values", ActionReadPublic, s.handleValues},
 		{"GET /api/v1/releases", ActionReadPublic, s.handleReleases},
 		{"POST /api/v1/releases", ActionApprove, s.handleRelease},
-		{"GET /api/v1/cube", ActionReadRestricted, s.handleCube},
-		{"GET /api/v1/batches", ActionReadRestricted, s.handleBatches},
-		{"GET /api/v1/batches/{id}", ActionReadRestricted, s.handleBatch},
-		{"GET /api/v1/batches/{id}/rejections", ActionReadRestricted, s.handleRejections},
+		{"GET /api/v1/cube", ActionReadLive, s.handleCube},
+		{"GET /api/v1/batches", ActionReadBatches, s.handleBatches},
+		{"GET /api/v1/batches/{id}", ActionReadBatches, s.handleBatch},
+		{"GET /api/v1/batches/{id}/rejections", ActionReadRejections, s.handleRejections},
 		{"POST /api/v1/ingest", ActionIngest, s.handleIngest},
+		{"GET /signin", ActionSignIn, s.handleSignInForm},
+		{"POST /signin", ActionSignIn, s.handleSignIn},
+		{"POST /signout", ActionSignOut, s.handleSignOut},
 	}
 }
 
 func (s *Server) guard(a Action, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if acc, ok := s.Auth.(*Accounts); ok {
+			r = acc.identify(r)
+			if id := acc.identityOf(r); id.sessionID != "" && id.err == nil && !id.p.Disabled {
+				if c, err := acc.CSRF(r.Context()); err == nil {
+					w.Header().Set(CSRFHeader, c.Token(id.sessionID))
+				}
+			}
+		}
 		if err := s.Auth.Authorize(r, a); err != nil {
 			s.error(w, r, err)
 			return
@@ -194,6 +223,40 @@ func statusOf(code string) int {
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
+}
+
+// authorizeObject checks an action on an object the handler loaded.
+func (s *Server) authorizeObject(r *http.Request, a Action, obj authz.Object) error {
+	if oa, ok := s.Auth.(ObjectAuthorizer); ok {
+		return oa.AuthorizeObject(r, a, obj)
+	}
+	return s.Auth.Authorize(r, a)
+}
+
+// sources says on which sources' objects the request may use a.
+func (s *Server) sources(r *http.Request, a Action) (bool, []string) {
+	if sf, ok := s.Auth.(SourceFilter); ok {
+		return sf.Sources(r, a)
+	}
+	return true, nil
+}
+
+// record appends an audit entry before the request goes on: if it cannot be
+// written, the action fails. Without an audit log only LoopbackOnly (tests,
+// trials on the node's machine) goes on; anything else is refused.
+func (s *Server) record(r *http.Request, action, object, reason string) error {
+	if s.Audit == nil {
+		if _, ok := s.Auth.(LoopbackOnly); ok {
+			return nil
+		}
+		return atalaya.Errorf(atalaya.EFORBIDDEN, "this node has no audit log: restricted actions are refused")
+	}
+	_, err := s.Audit.Append(r.Context(), atalaya.AuditEntry{Actor: s.userID(r), Action: action, Object: object,
+		Origin: origin(r), Reason: reason})
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
 }
 
 // error renders an error as JSON; internal errors are logged, not shown.

@@ -103,7 +103,11 @@ func (s *Server) handleValues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !vq.Public {
-		if err := s.Auth.Authorize(r, ActionReadRestricted); err != nil {
+		if err := s.Auth.Authorize(r, ActionReadLive); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if err := s.record(r, "read.live", "indicator:"+id, ""); err != nil {
 			s.error(w, r, err)
 			return
 		}
