@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -230,6 +233,39 @@ func TestDemoServes(t *testing.T) {
 			Count   int64
 			Context string
 		}
+	}
+	// The cube is restricted: the public gets 401, a demo analyst signs in.
+	if resp, err := http.Get(base + "/api/v1/cube?area=MEX&iccs=0101"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the public reads the cube: %v %v", resp, err)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: time.Minute}
+	resp, err := client.Get(base + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(b))
+	if m == nil {
+		t.Fatalf("no CSRF token in the sign-in form:\n%s", b)
+	}
+	resp, err = client.PostForm(base+"/signin", neturl.Values{"user": {"demo-analyst"}, "password": {cli.DemoPassword}, "csrf": {m[1]}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("demo-analyst signs in: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	get = func(path string) string {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+		}
+		return string(b)
 	}
 	if err := json.Unmarshal([]byte(get("/api/v1/cube?area=MEX&iccs=0101&from=2024-01&to=2024-12")), &cube); err != nil {
 		t.Fatal(err)

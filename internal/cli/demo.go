@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"strconv"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/auth"
 	"github.com/oas-atalaya/atalaya/internal/cube"
 	"github.com/oas-atalaya/atalaya/internal/geo"
 	"github.com/oas-atalaya/atalaya/internal/ingest"
@@ -16,6 +18,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	db := fs.String("db", "sqlite:atalaya.db", "database URL (kept and reused between runs)")
 	addr := fs.String("addr", "localhost:8080", "address to serve on")
 	tf := tlsFlags(fs)
+	auditKey := fs.String("audit-key", "", "the node's audit signing key file (created on first use; default "+DefaultAuditKey+" beside the SQLite database, or in the current folder)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,7 +34,63 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err := loadDemo(ctx, env, s); err != nil {
 		return err
 	}
-	return serve(ctx, env, s, *addr, true, tlsConf)
+	keyPath := auditKeyPath(*db, *auditKey)
+	if err := demoAccounts(ctx, env, s, keyPath); err != nil {
+		return err
+	}
+	return serve(ctx, env, s, *addr, true, tlsConf, keyPath)
+}
+
+// DemoPassword is the password of every demo account (README). It is
+// public: the demo is for trying the node, never for real data.
+const DemoPassword = "watchtower trial 2026"
+
+// demoUsers are the demo accounts, one per role that signs in.
+var demoUsers = []atalaya.User{
+	{ID: "demo-steward", Name: "Demo data steward (SESNSP)", Role: atalaya.RoleSteward, Sources: []string{"mx-sesnsp"}},
+	{ID: "demo-analyst", Name: "Demo analyst", Role: atalaya.RoleAnalyst},
+	{ID: "demo-approver", Name: "Demo approver", Role: atalaya.RoleApprover},
+	{ID: "demo-admin", Name: "Demo admin", Role: atalaya.RoleAdmin},
+}
+
+// demoAccounts creates the demo accounts that do not exist yet (each
+// creation audited) and says on start how to sign in with them.
+func demoAccounts(ctx context.Context, env *Env, s atalaya.Store, keyPath string) error {
+	as, ok := s.(atalaya.AccountStore)
+	if !ok {
+		return atalaya.Errorf(atalaya.EINVALID, "the %s backend keeps no accounts", s.Backend())
+	}
+	for _, u := range demoUsers {
+		if _, err := as.User(ctx, u.ID); err == nil {
+			continue
+		} else if atalaya.ErrorCode(err) != atalaya.ENOTFOUND {
+			return err
+		}
+		if err := auth.CheckPasswordPolicy(DemoPassword, u.ID); err != nil {
+			return err
+		}
+		phc, err := auth.HashPassword(rand.Reader, DemoPassword, auth.DefaultParams())
+		if err != nil {
+			return err
+		}
+		u.PasswordHash = phc
+		if err := auditWrite(ctx, env, s, keyPath, atalaya.AuditEntry{Actor: "system", Action: "user.add",
+			Object: "user:" + u.ID + " role:" + string(u.Role), Reason: "demo account"}); err != nil {
+			return err
+		}
+		if err := as.PutUser(ctx, u, true); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "demo accounts (sign in at /signin; password %q for each — demo only):\n", DemoPassword)
+	for _, u := range demoUsers {
+		extra := ""
+		if len(u.Sources) > 0 {
+			extra = " of " + u.Sources[0]
+		}
+		fmt.Fprintf(env.Stdout, "  %-14s %s%s\n", u.ID, u.Role, extra)
+	}
+	return nil
 }
 
 // loadDemo loads the Mexico demo on first start and does nothing when it is

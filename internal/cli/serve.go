@@ -8,6 +8,7 @@ import (
 	"net"
 
 	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/audit"
 	"github.com/oas-atalaya/atalaya/internal/web"
 )
 
@@ -16,6 +17,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	db := fs.String("db", DefaultDB, "database URL")
 	addr := fs.String("addr", "localhost:8080", "address to serve on")
 	tf := tlsFlags(fs)
+	auditKey := fs.String("audit-key", "", "the node's audit signing key file (created on first use; default "+DefaultAuditKey+" beside the SQLite database, or in the current folder)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -28,7 +30,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	return serve(ctx, env, s, *addr, false, tlsConf)
+	return serve(ctx, env, s, *addr, false, tlsConf, auditKeyPath(*db, *auditKey))
 }
 
 // tlsOptions are the TLS flags of serve and demo.
@@ -59,7 +61,9 @@ func (o tlsOptions) config(env *Env) (*tls.Config, error) {
 	return nil, nil
 }
 
-func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo bool, tlsConf *tls.Config) error {
+// serve serves the node with accounts (sign-in, API tokens, the roles of
+// internal/authz) and its audit log, whose key is at keyPath.
+func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo bool, tlsConf *tls.Config, keyPath string) error {
 	name := "national node"
 	if demo {
 		name = "Mexico (demo)"
@@ -68,7 +72,17 @@ func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo boo
 	if tlsConf != nil {
 		scheme = "https"
 	}
-	srv := &web.Server{Store: s, Logger: env.Logger, Now: env.Now, NodeName: name}
+	as, ok1 := s.(atalaya.AuditStore)
+	acc, ok2 := s.(atalaya.AccountStore)
+	if !ok1 || !ok2 {
+		return atalaya.Errorf(atalaya.EINVALID, "the %s backend keeps no accounts or audit log: it cannot be served", s.Backend())
+	}
+	key, err := audit.LoadKey(keyPath, audit.DefaultKeyName)
+	if err != nil {
+		return err
+	}
+	srv := &web.Server{Store: s, Logger: env.Logger, Now: env.Now, NodeName: name,
+		Auth: &web.Accounts{Store: acc, Now: env.Now}, Audit: audit.New(as, key, env.Now)}
 	return web.ListenAndServe(ctx, addr, srv.Handler(), tlsConf, func(a net.Addr) {
 		fmt.Fprintf(env.Stdout, "serving %s on %s://%s/ (Ctrl-C to stop)\n", name, scheme, a)
 	})
