@@ -355,6 +355,11 @@ func TestObjectLevelTricks(t *testing.T) {
 	h.ServeHTTP(rec, r)
 	check("idle session", rec, 401, "sign in")
 
+	// The log verifies against its signed checkpoints (one after each write).
+	l := n.srv.Audit.(*audit.Log)
+	if rep, err := l.Verify(context.Background()); err != nil || !rep.OK() || rep.Checkpoints == 0 || rep.Signed == 0 {
+		t.Errorf("audit verify: %v %v", rep, err)
+	}
 	// Every restricted read and write above was audited, with ids only.
 	var entries []atalaya.AuditEntry
 	if err := n.store.AuditEntries(context.Background(), atalaya.AuditFilter{}, func(e atalaya.AuditEntry, _ [32]byte) error {
@@ -482,6 +487,11 @@ func TestSignIn(t *testing.T) {
 	n.session["analyst2"] = sess.Value
 	if rec := n.do(n.req("GET", "/api/v1/cube?area=MEX&iccs=01", "", ""), "analyst2", false); rec.Code != 200 || rec.Header().Get(web.CSRFHeader) == "" {
 		t.Errorf("the new session: %d, CSRF header %q", rec.Code, rec.Header().Get(web.CSRFHeader))
+	}
+
+	if rec := n.do(n.req("GET", "/", "", ""), "analyst2", false); !strings.Contains(rec.Body.String(), "Signed in as analyst") ||
+		!strings.Contains(rec.Body.String(), n.csrf.Token(sess.Value)) || rec.Header().Get("Cache-Control") != "private, no-store" {
+		t.Errorf("the home page of a signed-in user: %s %.300s", rec.Header(), rec.Body)
 	}
 
 	// TOTP: a code is needed, and accepted once.

@@ -15,6 +15,7 @@ var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"grou
 <title>Atalaya — {{.Node}}</title><link rel="stylesheet" href="/static/style.css"></head>
 <body>
 <header>
+{{if .User}}<form class="account" method="post" action="/signout"><input type="hidden" name="csrf" value="{{.CSRF}}">Signed in as {{.User}} <button type="submit">Sign out</button></form>{{else if .SignIn}}<p class="account"><a href="/signin">Sign in</a></p>{{end}}
 <h1>Atalaya — {{.Node}}</h1>
 <p class="lead">Observatory of crime and violence. This node holds {{.Areas}} areas and {{.Sources}} sources on the <strong>{{.Backend}}</strong> backend. The public sees <strong>published</strong> figures only, after disclosure control; newer figures stay preliminary until an approver publishes them.</p>
 </header>
@@ -79,8 +80,19 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	for _, ind := range s.Engine.Catalogue().Indicators {
 		inds = append(inds, indicatorLink{ind.ID, text(ind.Name, "en"), ind.SDG})
 	}
+	user, csrf, signIn := "", "", false
+	if acc, ok := s.Auth.(*Accounts); ok {
+		signIn = true
+		if id := acc.identityOf(r); id.sessionID != "" && id.err == nil && !id.p.Disabled {
+			if c, err := acc.CSRF(ctx); err == nil {
+				user, csrf = id.p.User, c.Token(id.sessionID)
+			}
+		}
+		w.Header().Set("Cache-Control", "private, no-store")
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	indexTmpl.Execute(w, map[string]any{
+		"User": user, "CSRF": csrf, "SignIn": signIn,
 		"Node": name, "Areas": len(areas), "Sources": len(srcs), "Backend": s.Store.Backend(),
 		"SourceList": srcs, "Attributions": data.Attributions(), "Trend": trend, "Country": country,
 		"Indicators": inds,

@@ -116,6 +116,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	s.checkpoint(r)
 	var rej []atalaya.Rejection
 	s.Store.Rejections(r.Context(), b.ID, func(x atalaya.Rejection) error {
 		if len(rej) < 100 {

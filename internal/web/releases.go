@@ -132,6 +132,7 @@ func (s *Server) handleRelease(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	s.checkpoint(r)
 	w.Header().Set("Location", "/api/v1/releases?source="+rel.Source+"&area="+rel.Area+"&period="+rel.Period)
 	writeJSON(w, http.StatusCreated, map[string]any{"release": rel})
 }

@@ -175,7 +175,9 @@ func (s *Server) guard(a Action, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if acc, ok := s.Auth.(*Accounts); ok {
 			r = acc.identify(r)
-			if id := acc.identityOf(r); id.sessionID != "" && id.err == nil && !id.p.Disabled {
+			// The session's CSRF token, for scripts that drive a session;
+			// never on public answers, which shared caches may keep.
+			if id := acc.identityOf(r); id.sessionID != "" && id.err == nil && !id.p.Disabled && a != ActionReadPublic && a != ActionSignIn {
 				if c, err := acc.CSRF(r.Context()); err == nil {
 					w.Header().Set(CSRFHeader, c.Token(id.sessionID))
 				}
@@ -257,6 +259,23 @@ func (s *Server) record(r *http.Request, action, object, reason string) error {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
+}
+
+// checkpointer is an audit log that signs checkpoints (internal/audit's
+// *Log).
+type checkpointer interface {
+	Checkpoint(ctx context.Context) (atalaya.AuditCheckpoint, error)
+}
+
+// checkpoint signs a checkpoint of the audit log after a write, so that
+// `atalaya audit verify` covers the write's entries. The write is done: a
+// failure is logged, and the next checkpoint covers the entries.
+func (s *Server) checkpoint(r *http.Request) {
+	if c, ok := s.Audit.(checkpointer); ok {
+		if _, err := c.Checkpoint(r.Context()); err != nil {
+			s.Logger.Error("audit checkpoint", "err", err)
+		}
+	}
 }
 
 // error renders an error as JSON; internal errors are logged, not shown.
