@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -438,11 +439,11 @@ func signInForm(t *testing.T, h http.Handler) (*http.Cookie, string) {
 	return cs[0], m[1]
 }
 
-func signIn(t *testing.T, h http.Handler, ck *http.Cookie, csrf, user, password, code string) *httptest.ResponseRecorder {
+func signIn(t *testing.T, h http.Handler, from string, ck *http.Cookie, csrf, user, password, code string) *httptest.ResponseRecorder {
 	t.Helper()
 	form := url.Values{"user": {user}, "password": {password}, "code": {code}, "csrf": {csrf}}
 	r := httptest.NewRequest("POST", "/signin", strings.NewReader(form.Encode()))
-	r.RemoteAddr = remote
+	r.RemoteAddr = from
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.AddCookie(ck)
 	rec := httptest.NewRecorder()
@@ -460,14 +461,14 @@ func TestSignIn(t *testing.T) {
 	if !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {
 		t.Errorf("pre-sign-in cookie %+v", ck)
 	}
-	if rec := signIn(t, n.h, ck, tok, "analyst", "wrong password here", ""); rec.Code != 401 {
+	if rec := signIn(t, n.h, remote, ck, tok, "analyst", "wrong password here", ""); rec.Code != 401 {
 		t.Errorf("wrong password: %d", rec.Code)
 	}
-	if rec := signIn(t, n.h, ck, "forged", "analyst", testPassword, ""); rec.Code != 403 {
+	if rec := signIn(t, n.h, remote, ck, "forged", "analyst", testPassword, ""); rec.Code != 403 {
 		t.Errorf("forged form token: %d", rec.Code)
 	}
 	old := n.session["analyst"]
-	rec := signIn(t, n.h, ck, tok, "analyst", testPassword, "")
+	rec := signIn(t, n.h, remote, ck, tok, "analyst", testPassword, "")
 	if rec.Code != 303 || rec.Header().Get("Location") != "/" {
 		t.Fatalf("sign-in: %d %s", rec.Code, rec.Body)
 	}
@@ -502,29 +503,35 @@ func TestSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	ck, tok = signInForm(t, n.h)
-	if rec := signIn(t, n.h, ck, tok, "approver", testPassword, ""); rec.Code != 401 {
+	if rec := signIn(t, n.h, remote, ck, tok, "approver", testPassword, ""); rec.Code != 401 {
 		t.Errorf("TOTP account without a code: %d", rec.Code)
 	}
 	code := auth.NewTOTP(secret).Code(now())
-	if rec := signIn(t, n.h, ck, tok, "approver", testPassword, code); rec.Code != 303 {
+	if rec := signIn(t, n.h, remote, ck, tok, "approver", testPassword, code); rec.Code != 303 {
 		t.Errorf("TOTP sign-in: %d %s", rec.Code, rec.Body)
 	}
-	if rec := signIn(t, n.h, ck, tok, "approver", testPassword, code); rec.Code != 401 {
+	if rec := signIn(t, n.h, remote, ck, tok, "approver", testPassword, code); rec.Code != 401 {
 		t.Errorf("replayed TOTP code: %d", rec.Code)
 	}
 
 	// A disabled account cannot sign in.
-	if rec := signIn(t, n.h, ck, tok, "gone", testPassword, ""); rec.Code != 401 {
+	if rec := signIn(t, n.h, remote, ck, tok, "gone", testPassword, ""); rec.Code != 401 {
 		t.Errorf("disabled account: %d", rec.Code)
 	}
 
-	// Lockout: five failures, then 429 with Retry-After even with the
-	// right password.
-	for i := 0; i < 5; i++ {
-		signIn(t, n.h, ck, tok, "admin", "not the password", "")
+	if rec := signIn(t, n.h, remote, ck, tok, "nobody", testPassword, ""); rec.Code != 401 {
+		t.Errorf("unknown account: %d", rec.Code)
 	}
-	rec = signIn(t, n.h, ck, tok, "admin", testPassword, "")
-	if rec.Code != 429 || rec.Header().Get("Retry-After") == "" {
+
+	// Lockout of the account: five failures (from five addresses), then
+	// 429 with Retry-After even with the right password from a sixth.
+	for i := 0; i < 5; i++ {
+		if rec := signIn(t, n.h, fmt.Sprintf("198.51.100.%d:1000", i+1), ck, tok, "admin", "not the password", ""); rec.Code != 401 {
+			t.Errorf("failure %d: %d", i+1, rec.Code)
+		}
+	}
+	rec = signIn(t, n.h, "198.51.100.99:1000", ck, tok, "admin", testPassword, "")
+	if rec.Code != 429 || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "account") {
 		t.Errorf("after five failures: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
 	}
 	// Failures were audited without the password.

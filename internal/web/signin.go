@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/auth"
@@ -28,6 +29,13 @@ var signinTmpl = template.Must(template.New("signin").Parse(`<!doctype html>
 <p>The public needs no account: published figures are on the <a href="/">home page</a>.</p>
 </main></body></html>
 `))
+
+// dummyPHC is checked against when the account is unknown, disabled or has
+// no password, so that the time a refusal takes does not tell which.
+var dummyPHC = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword(rand.Reader, "no account has this password", auth.DefaultParams())
+	return h
+})
 
 func (s *Server) accounts(w http.ResponseWriter, r *http.Request) (*Accounts, bool) {
 	acc, ok := s.Auth.(*Accounts)
@@ -117,6 +125,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := acc.Store.User(ctx, userID)
 	if atalaya.ErrorCode(err) == atalaya.ENOTFOUND || !atalaya.ValidUserID(userID) {
+		auth.VerifyPassword(password, dummyPHC())
 		fail("", "unknown account")
 		return
 	} else if err != nil {
@@ -125,6 +134,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	object := "user:" + u.ID
 	if u.Disabled || u.PasswordHash == "" {
+		auth.VerifyPassword(password, dummyPHC())
 		fail(object, "account disabled or without a password")
 		return
 	}
