@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/oas-atalaya/atalaya"
@@ -257,6 +258,9 @@ func (s *Server) record(r *http.Request, action, object, reason string) error {
 		Origin: origin(r), Reason: reason})
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	if strings.HasPrefix(action, "read.") {
+		s.checkpoint(r) // writes sign theirs after the write
 	}
 	return nil
 }

@@ -121,6 +121,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 			s.error(w, r, err)
 			return
 		}
+		s.checkpoint(r)
 		s.renderSignIn(w, r, acc, http.StatusUnauthorized, "", "Wrong account, password or code, or the account is disabled.")
 	}
 	u, err := acc.Store.User(ctx, userID)
