@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/oas-atalaya/atalaya"
@@ -29,6 +31,88 @@ var signinTmpl = template.Must(template.New("signin").Parse(`<!doctype html>
 <p>The public needs no account: published figures are on the <a href="/">home page</a>.</p>
 </main></body></html>
 `))
+
+// TOTPRolesSetting is the node setting that lists, comma-separated, the
+// roles whose users must sign in with a TOTP code (RFC 6238), set with
+// `atalaya settings totp-roles`. Sign-in reads it every time, so a change
+// applies from each user's next sign-in; open sessions are kept. A user of
+// such a role without an enrolled key cannot sign in until an admin runs
+// `atalaya user totp ID`. API tokens are not affected.
+const TOTPRolesSetting = "totp_required_roles"
+
+// ParseTOTPRoles parses a value of TOTPRolesSetting: role names separated
+// by commas, or "" or "none" for none. Every name must be a role that signs
+// in (not public). The roles are returned once each, from least to most
+// trusted.
+func ParseTOTPRoles(s string) ([]atalaya.Role, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "none" {
+		return nil, nil
+	}
+	want := map[atalaya.Role]bool{}
+	for _, name := range strings.Split(s, ",") {
+		role := atalaya.Role(strings.TrimSpace(name))
+		switch {
+		case role == "":
+			return nil, atalaya.Errorf(atalaya.EINVALID, "roles requiring TOTP %q: an empty role name", s)
+		case !role.Valid():
+			return nil, atalaya.Errorf(atalaya.EINVALID, "roles requiring TOTP: unknown role %q", role)
+		case role == atalaya.RolePublic:
+			return nil, atalaya.Errorf(atalaya.EINVALID, "roles requiring TOTP: the public does not sign in")
+		}
+		want[role] = true
+	}
+	var out []atalaya.Role
+	for _, role := range atalaya.Roles() {
+		if want[role] {
+			out = append(out, role)
+		}
+	}
+	return out, nil
+}
+
+// FormatTOTPRoles is the value of TOTPRolesSetting for roles: their names
+// joined by commas, "" for none.
+func FormatTOTPRoles(roles []atalaya.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ",")
+}
+
+// TOTPRequiredRoles returns the roles that must sign in with a TOTP code
+// (none when the setting was never made). A stored value that does not
+// parse is an error: sign-in is refused rather than let through without
+// the second factor.
+func (a *Accounts) TOTPRequiredRoles(ctx context.Context) ([]atalaya.Role, error) {
+	v, err := a.Store.Setting(ctx, TOTPRolesSetting)
+	if atalaya.ErrorCode(err) == atalaya.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	roles, err := ParseTOTPRoles(string(v))
+	if err != nil {
+		return nil, atalaya.Errorf(atalaya.EINTERNAL, "the node setting %s is invalid (set it again with `atalaya settings totp-roles`): %v", TOTPRolesSetting, err)
+	}
+	return roles, nil
+}
+
+// RoleRequiresTOTP reports whether users of role must sign in with a TOTP
+// code by the node setting TOTPRolesSetting.
+func (a *Accounts) RoleRequiresTOTP(ctx context.Context, role atalaya.Role) (bool, error) {
+	roles, err := a.TOTPRequiredRoles(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range roles {
+		if r == role {
+			return true, nil
+		}
+	}
+	return false, nil
+}
 
 // dummyPHC is checked against when the account is unknown, disabled or has
 // no password, so that the time a refusal takes does not tell which.
@@ -80,7 +164,8 @@ func (s *Server) renderSignIn(w http.ResponseWriter, r *http.Request, acc *Accou
 }
 
 // handleSignIn checks an account name, a password and, when the account has
-// a TOTP key, a code; throttled per account and per address. On success it
+// a TOTP key, a code (an account without one is refused if it, or its role
+// by the node setting TOTPRolesSetting, must use one); throttled per account and per address. On success it
 // starts a new session (a fresh id: a session id planted before sign-in is
 // worthless) and redirects to the home page.
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
@@ -115,14 +200,17 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	fail := func(object, reason string) {
+	refuse := func(object, reason string, status int, msg string) {
 		th.Fail(userID, addr)
 		if err := s.record(r, "signin.failure", object, reason); err != nil {
 			s.error(w, r, err)
 			return
 		}
 		s.checkpoint(r)
-		s.renderSignIn(w, r, acc, http.StatusUnauthorized, "", "Wrong account, password or code, or the account is disabled.")
+		s.renderSignIn(w, r, acc, status, "", msg)
+	}
+	fail := func(object, reason string) {
+		refuse(object, reason, http.StatusUnauthorized, "Wrong account, password or code, or the account is disabled.")
 	}
 	u, err := acc.Store.User(ctx, userID)
 	if atalaya.ErrorCode(err) == atalaya.ENOTFOUND || !atalaya.ValidUserID(userID) {
@@ -148,7 +236,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		fail(object, "wrong password")
 		return
 	}
-	if u.TOTPSecret != nil {
+	if len(u.TOTPSecret) > 0 {
 		step, err := auth.NewTOTP(u.TOTPSecret).Verify(code, acc.now(), u.TOTPLastStep)
 		if err != nil {
 			fail(object, "wrong or replayed code")
@@ -158,9 +246,23 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 			fail(object, "replayed code")
 			return
 		}
-	} else if u.TOTPRequired {
-		fail(object, "second factor required but not enrolled")
-		return
+	} else {
+		// No key enrolled: refused if the user or their role must use one.
+		// The password was right, so the message may say what to do.
+		reason := ""
+		if u.TOTPRequired {
+			reason = "second factor required but not enrolled"
+		} else if byRole, err := acc.RoleRequiresTOTP(ctx, u.Role); err != nil {
+			s.error(w, r, err)
+			return
+		} else if byRole {
+			reason = "second factor required for role " + string(u.Role) + " but not enrolled"
+		}
+		if reason != "" {
+			refuse(object, reason, http.StatusForbidden, "This account must sign in with a code from an authenticator app, and none is enrolled yet: "+
+				"ask an administrator to run `atalaya user totp "+u.ID+"`.")
+			return
+		}
 	}
 	if err := s.record(r, "signin", object, ""); err != nil {
 		s.error(w, r, err)
