@@ -216,6 +216,8 @@ func permissions(a Action) []authz.Permission {
 		return []authz.Permission{authz.PermReadBatches}
 	case ActionReadRejections:
 		return []authz.Permission{authz.PermReadRejections}
+	case ActionReadAudit:
+		return []authz.Permission{authz.PermReadAudit}
 	case ActionIngest:
 		return []authz.Permission{authz.PermUpload}
 	case ActionApprove:
@@ -252,6 +254,10 @@ func (a *Accounts) Authorize(r *http.Request, act Action) error {
 	perms := permissions(act)
 	for _, perm := range perms {
 		if all, srcs := authz.Sources(id.p, perm); all || len(srcs) > 0 {
+			return nil
+		}
+		// Or on the principal's own objects (their audit entries).
+		if id.p.User != "" && authz.Decide(id.p, perm, authz.Object{Owner: id.p.User}).Allowed {
 			return nil
 		}
 	}

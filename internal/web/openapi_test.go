@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -20,6 +21,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/audit"
 	"github.com/oas-atalaya/atalaya/internal/web"
 )
 
@@ -536,6 +539,24 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	a.h = srv.Handler()
 	a.check(apiCall{method: "POST", path: "/api/v1/ingest?profile=canonical-incidents&filename=big.csv", from: local,
 		body: bytes.Repeat([]byte("x"), 4096), ctype: "text/csv", status: 413})
+
+	// The audit log: without one (LoopbackOnly trials) an empty page; with
+	// one, the entries of the calls above and a signed checkpoint.
+	getLocal("/api/v1/audit", 200)
+	key, err := audit.LoadKey(filepath.Join(t.TempDir(), "audit.key"), "live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Audit = audit.New(store.(atalaya.AuditStore), key, now)
+	a.h = srv.Handler()
+	getLocal("/api/v1/batches", 200)
+	getLocal("/api/v1/audit?limit=1", 200)
+	getLocal("/api/v1/audit?actor=local&object=batch&since=2020-01-01&until=2099-12-31T00:00:00Z&after=0&limit=1000", 200)
+	get("/api/v1/audit", 403)
+	getBad("/api/v1/audit?limit=0", local, 400)
+	getBad("/api/v1/audit?limit=1001", local, 400)
+	getBad("/api/v1/audit?after=x", local, 400)
+	getLocal("/api/v1/audit?since=yesterday", 400)
 
 	// Every operation was answered with success at least once; list the
 	// documented statuses no call produced.

@@ -32,6 +32,7 @@ const (
 	ActionReadLive       Action = "read:live"       // view=live, view=all, the cube
 	ActionReadBatches    Action = "read:batches"    // batch summaries
 	ActionReadRejections Action = "read:rejections" // rejected rows (personal data)
+	ActionReadAudit      Action = "read:audit"      // the audit log (all, or one's own actions)
 	ActionIngest         Action = "ingest"          // upload files
 	ActionApprove        Action = "approve"         // validate or publish figures (route level)
 	ActionValidate       Action = "validate"        // validate a source's figures (object level)
@@ -166,6 +167,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/batches/{id}", ActionReadBatches, s.handleBatch},
 		{"GET /api/v1/batches/{id}/rejections", ActionReadRejections, s.handleRejections},
 		{"POST /api/v1/ingest", ActionIngest, s.handleIngest},
+		{"GET /api/v1/audit", ActionReadAudit, s.handleAudit},
 		{"GET /signin", ActionSignIn, s.handleSignInForm},
 		{"POST /signin", ActionSignIn, s.handleSignIn},
 		{"POST /signout", ActionSignOut, s.handleSignOut},
