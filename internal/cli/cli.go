@@ -61,6 +61,7 @@ func commands() []command {
 		{"export", "write the values of an indicator as CSV, XLSX, SDMX-CSV 2.0 or SDMX-JSON 2.0 (the API's figures and rules)", runExport},
 		{"audit", "`audit verify` checks the signed audit log; `audit proof SEQ`, `audit check-proof FILE`, `audit log`, `audit checkpoint`", runAudit},
 		{"user", "accounts: `user add ID --role ROLE`, `user passwd ID`, `user disable ID`, `user enable ID`, `user list`, `user totp ID`", runUser},
+		{"settings", "node settings: `settings totp-roles [ROLE,ROLE…|none]` prints or sets the roles that must sign in with a TOTP code", runSettings},
 		{"token", "API tokens for scripts: `token create --user ID --scope ingest`, `token revoke ID`, `token list`", runToken},
 		{"synth", "write N synthetic canonical incidents with coordinates in Mexico (for benchmarks)", runSynth},
 	}
