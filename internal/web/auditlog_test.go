@@ -171,3 +171,48 @@ func TestAuditLogAPI(t *testing.T) {
 		t.Errorf("%d read.audit entries", reads)
 	}
 }
+
+// TestAuditLogPage: GET /audit shows the same entries as HTML, without
+// script or inline style, with the filters and a next-page link.
+func TestAuditLogPage(t *testing.T) {
+	n := newAccountsNode(t)
+	get := func(who, path string, want int) string {
+		t.Helper()
+		rec := n.do(n.req("GET", path, "", ""), who, false)
+		if rec.Code != want {
+			t.Fatalf("GET %s as %s: %d, want %d: %.300s", path, who, rec.Code, want, rec.Body)
+		}
+		body := rec.Body.String()
+		if want == 200 || want == 400 {
+			if !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || rec.Header().Get("Cache-Control") != "private, no-store" {
+				t.Errorf("GET %s: %s, %s", path, rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"))
+			}
+			for _, bad := range []string{"<script", "style=", "<style"} {
+				if strings.Contains(strings.ToLower(body), bad) {
+					t.Errorf("GET %s: the page has %q", path, bad)
+				}
+			}
+		}
+		return body
+	}
+	admin := get("admin", "/audit", 200)
+	for _, want := range []string{"<table>", "<td>steward-b</td>", "<td>ingest.batch</td>", "atalaya audit proof", "key <code>test-node"} {
+		if !strings.Contains(admin, want) {
+			t.Errorf("the admin's page lacks %q", want)
+		}
+	}
+	own := get("steward", "/audit?actor=steward-b", 200)
+	if strings.Contains(own, "<td>steward-b</td>") || !strings.Contains(own, "<td>steward</td>") || !strings.Contains(own, "Your own actions only") {
+		t.Errorf("the steward's page shows others' entries or not theirs:\n%s", own)
+	}
+	if p := get("admin", "/audit?limit=1&actor=steward", 200); !strings.Contains(p, `href="/audit?actor=steward&amp;after=`) {
+		t.Errorf("no next-page link:\n%s", p)
+	}
+	if p := get("admin", "/audit?object=%3Cscript%3Ealert(1)%3C/script%3E", 200); strings.Contains(p, "<script>alert") {
+		t.Errorf("the filter is not escaped")
+	}
+	if p := get("admin", "/audit?since=soon", 400); !strings.Contains(p, "RFC 3339") {
+		t.Errorf("no error message:\n%s", p)
+	}
+	get("", "/audit", 401)
+}

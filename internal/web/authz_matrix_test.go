@@ -221,6 +221,7 @@ var matrix = map[string]matrixCase{
 	"GET /api/v1/batches/{id}":            {method: "GET", path: "/api/v1/batches/1", want: batches},
 	"GET /api/v1/batches/{id}/rejections": {method: "GET", path: "/api/v1/batches/1/rejections", want: rejects},
 	"GET /api/v1/audit":                   {method: "GET", path: "/api/v1/audit?limit=5", want: batches},
+	"GET /audit":                          {method: "GET", path: "/audit?limit=5", want: batches},
 	"POST /api/v1/ingest": {method: "POST", path: "/api/v1/ingest?profile=canonical-incidents&filename=more.csv",
 		body: "record_id,occurred_on,iccs,area,victim_sex\nM1,2024-02-05,0101,MEX-09,M\n", ctype: "text/csv",
 		want: [10]int{401, 201, 403, 403, 403, 401, 401, 401, 403, 201}},

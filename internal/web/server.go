@@ -168,6 +168,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/batches/{id}/rejections", ActionReadRejections, s.handleRejections},
 		{"POST /api/v1/ingest", ActionIngest, s.handleIngest},
 		{"GET /api/v1/audit", ActionReadAudit, s.handleAudit},
+		{"GET /audit", ActionReadAudit, s.handleAuditPage},
 		{"GET /signin", ActionSignIn, s.handleSignInForm},
 		{"POST /signin", ActionSignIn, s.handleSignIn},
 		{"POST /signout", ActionSignOut, s.handleSignOut},

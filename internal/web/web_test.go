@@ -78,6 +78,7 @@ func TestRoutes(t *testing.T) {
 		"GET /api/v1/batches/{id}/rejections": "/api/v1/batches/1/rejections",
 		"POST /api/v1/ingest":                 "/api/v1/ingest?profile=canonical-incidents",
 		"GET /api/v1/audit":                   "/api/v1/audit",
+		"GET /audit":                          "/audit",
 		"GET /api/v1/openapi.json":            "/api/v1/openapi.json",
 		"GET /api/v1/indicators":              "/api/v1/indicators",
 		"GET /api/v1/indicators/{id}":         "/api/v1/indicators/homicide-rate",
