@@ -226,6 +226,11 @@ func permissions(a Action) []authz.Permission {
 		return []authz.Permission{authz.PermValidate}
 	case ActionPublish:
 		return []authz.Permission{authz.PermPublish}
+	case ActionTokens:
+		return []authz.Permission{authz.PermManageOwnTokens}
+	case ActionRevokeToken:
+		// The admin's rule first, so that a refusal names the owner rule.
+		return []authz.Permission{authz.PermRevokeAnyToken, authz.PermManageOwnTokens}
 	}
 	return nil
 }

@@ -197,6 +197,8 @@ var (
 	rejects  = [10]int{401, 200, 403, 403, 403, 401, 401, 401, 403, 403}
 )
 
+const tokenBody = `{"name":"matrix","scopes":["read"],"ttl_hours":24}`
+
 const publishBody = `{"source":"canonical","area":"MEX","period":"2024","status":"published","reason":"matrix"}`
 
 // matrix has one entry per route of the router: a route without one fails.
@@ -222,6 +224,13 @@ var matrix = map[string]matrixCase{
 	"GET /api/v1/batches/{id}/rejections": {method: "GET", path: "/api/v1/batches/1/rejections", want: rejects},
 	"GET /api/v1/audit":                   {method: "GET", path: "/api/v1/audit?limit=5", want: batches},
 	"GET /audit":                          {method: "GET", path: "/audit?limit=5", want: batches},
+	// API tokens: sessions only; an unknown id is 404 to whoever may
+	// revoke tokens (object-level cases in TestTokenRoutes).
+	"GET /api/v1/tokens": {method: "GET", path: "/api/v1/tokens", want: batches},
+	"POST /api/v1/tokens": {method: "POST", path: "/api/v1/tokens", body: tokenBody, ctype: "application/json",
+		want: [10]int{401, 201, 201, 201, 201, 401, 401, 401, 403, 403}},
+	"DELETE /api/v1/tokens/{id}": {method: "DELETE", path: "/api/v1/tokens/none",
+		want: [10]int{401, 404, 404, 404, 404, 401, 401, 401, 403, 403}},
 	"POST /api/v1/ingest": {method: "POST", path: "/api/v1/ingest?profile=canonical-incidents&filename=more.csv",
 		body: "record_id,occurred_on,iccs,area,victim_sex\nM1,2024-02-05,0101,MEX-09,M\n", ctype: "text/csv",
 		want: [10]int{401, 201, 403, 403, 403, 401, 401, 401, 403, 201}},
@@ -256,6 +265,11 @@ var variants = []matrixCase{
 	{method: "POST", path: "/api/v1/releases", ctype: "application/json",
 		body: `{"source":"canonical","area":"MEX","period":"2023","status":"validated","reason":"matrix"}`,
 		want: [10]int{401, 403, 403, 201, 403, 401, 401, 401, 403, 403}},
+	// Another user's token list: the analyst's own and the admin's only.
+	{method: "GET", path: "/api/v1/tokens?user=analyst", want: [10]int{401, 403, 200, 403, 200, 401, 401, 401, 403, 403}},
+	// A scope the role could never use: approve for anyone but the approver.
+	{method: "POST", path: "/api/v1/tokens", body: `{"name":"x","scopes":["approve"],"ttl_hours":1}`, ctype: "application/json",
+		want: [10]int{401, 400, 400, 201, 400, 401, 401, 401, 403, 403}},
 }
 
 // TestAuthorizationMatrix: every route of the router × every principal,

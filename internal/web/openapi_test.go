@@ -558,6 +558,11 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	getBad("/api/v1/audit?after=x", local, 400)
 	getLocal("/api/v1/audit?since=yesterday", 400)
 
+	// API tokens: a node without accounts has none to manage; with
+	// accounts, a session lists, creates and revokes them.
+	getLocal("/api/v1/tokens", 404)
+	tokenLiveCalls(t, a, srv, store)
+
 	// Every operation was answered with success at least once; list the
 	// documented statuses no call produced.
 	var untested []string

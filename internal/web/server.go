@@ -39,6 +39,8 @@ const (
 	ActionPublish        Action = "publish"         // publish a source's figures (object level)
 	ActionSignIn         Action = "signin"          // the sign-in form: open to everyone
 	ActionSignOut        Action = "signout"         // signing out: CSRF-checked with a session
+	ActionTokens         Action = "token:own"       // list, create and revoke one's own API tokens (sessions only)
+	ActionRevokeToken    Action = "token:revoke"    // revoke a token (object level): one's own, or anybody's for an admin
 )
 
 // Auditor records the audit entries of writes and restricted reads;
@@ -169,6 +171,9 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/ingest", ActionIngest, s.handleIngest},
 		{"GET /api/v1/audit", ActionReadAudit, s.handleAudit},
 		{"GET /audit", ActionReadAudit, s.handleAuditPage},
+		{"GET /api/v1/tokens", ActionTokens, s.handleTokens},
+		{"POST /api/v1/tokens", ActionTokens, s.handleCreateToken},
+		{"DELETE /api/v1/tokens/{id}", ActionTokens, s.handleRevokeToken},
 		{"GET /signin", ActionSignIn, s.handleSignInForm},
 		{"POST /signin", ActionSignIn, s.handleSignIn},
 		{"POST /signout", ActionSignOut, s.handleSignOut},
