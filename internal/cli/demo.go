@@ -162,6 +162,6 @@ func publishDemo(ctx context.Context, env *Env, s atalaya.Store) error {
 			return err
 		}
 	}
-	fmt.Fprintln(env.Stdout, "published SESNSP 2015–2024 for the public API (2025 is partial and stays preliminary: view=live, from this machine)")
+	fmt.Fprintln(env.Stdout, "published SESNSP 2015–2024 for the public API (2025 is partial and stays preliminary: analysts see it with view=live after signing in)")
 	return nil
 }
