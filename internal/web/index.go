@@ -45,7 +45,7 @@ var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"grou
 <li><a href="/api/v1/indicators">/api/v1/indicators</a> — the catalogue; <code>/api/v1/indicators/{id}/values?area=MEX&amp;from=2015&amp;to=2024&amp;by=sex</code> — values (<a href="https://github.com/oas-atalaya/atalaya/blob/main/docs/api.md">docs/api.md</a>)</li>
 <li><a href="/api/v1/releases">/api/v1/releases</a> — the revision log of published figures</li>
 <li><a href="/api/v1/openapi.json">/api/v1/openapi.json</a> — the OpenAPI description of every route</li>
-<li>Restricted (this machine only until sign-in exists): <a href="/api/v1/batches">/api/v1/batches</a>, <code>/api/v1/batches/{id}/rejections?format=csv</code>, <code>/api/v1/cube</code>, <code>view=live</code> on values, <code>POST /api/v1/ingest</code>, <code>POST /api/v1/releases</code></li>
+<li>Restricted (<a href="/signin">sign in</a>, or an API token; what each role may do is in docs/roles.md): <a href="/api/v1/batches">/api/v1/batches</a>, <code>/api/v1/batches/{id}/rejections?format=csv</code>, <code>/api/v1/cube</code>, <code>view=live</code> on values, <code>POST /api/v1/ingest</code>, <code>POST /api/v1/releases</code>, <code>/api/v1/audit</code>, <code>/api/v1/tokens</code></li>
 </ul>
 </main>
 <footer>
