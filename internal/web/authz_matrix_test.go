@@ -201,8 +201,10 @@ const tokenBody = `{"name":"matrix","scopes":["read"],"ttl_hours":24}`
 
 const publishBody = `{"source":"canonical","area":"MEX","period":"2024","status":"published","reason":"matrix"}`
 
-// matrix has one entry per route of the router: a route without one fails.
-var matrix = map[string]matrixCase{
+// apiMatrix has one entry per API route; with the page and analysis
+// matrices (authz_matrix_*_test.go) it covers every route of the router:
+// a route without an entry fails.
+var apiMatrix = map[string]matrixCase{
 	"GET /{$}":                            {method: "GET", path: "/", want: public},
 	"GET /static/":                        {method: "GET", path: "/static/style.css", want: public},
 	"GET /api/v1/health":                  {method: "GET", path: "/api/v1/health", want: public},
@@ -276,6 +278,15 @@ var variants = []matrixCase{
 // with the status each must get. A route without an entry fails.
 func TestAuthorizationMatrix(t *testing.T) {
 	n := newAccountsNode(t)
+	matrix := map[string]matrixCase{}
+	for _, part := range []map[string]matrixCase{apiMatrix, publicPageMatrix, workPageMatrix, analysisMatrix} {
+		for k, v := range part {
+			if _, dup := matrix[k]; dup {
+				t.Errorf("route %s has two matrix entries", k)
+			}
+			matrix[k] = v
+		}
+	}
 	for pattern := range n.srv.Routes() {
 		if _, ok := matrix[pattern]; !ok {
 			t.Errorf("route %s has no entry in the authorization matrix", pattern)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/authz"
+	"github.com/oas-atalaya/atalaya/internal/i18n"
 	"github.com/oas-atalaya/atalaya/internal/indicator"
 	"github.com/oas-atalaya/atalaya/internal/values"
 )
@@ -94,8 +95,12 @@ type Server struct {
 	NodeName  string
 	MaxUpload int64 // bytes; default 512 MiB
 	TempDir   string
-	mux       *http.ServeMux
-	bodies    *bodyCache // rendered values responses (cache.go)
+	// DefaultLang is the portal's language when a reader's browser asks
+	// for none of es, en, pt, fr; Spanish if empty.
+	DefaultLang i18n.Lang
+	mux         *http.ServeMux
+	cat         *i18n.Catalogue // the portal's messages (made in Handler)
+	bodies      *bodyCache      // rendered values responses (cache.go)
 }
 
 // Handler returns the server's routes, wrapped in its middleware.
@@ -115,6 +120,13 @@ func (s *Server) Handler() http.Handler {
 			panic("the embedded indicator catalogue is invalid: " + err.Error())
 		}
 		s.Engine = values.New(s.Store, cat, s.Now)
+	}
+	if s.cat == nil {
+		c, err := i18n.Load()
+		if err != nil {
+			panic("the embedded message catalogue is invalid: " + err.Error())
+		}
+		s.cat = c
 	}
 	if s.bodies == nil {
 		s.bodies = newBodyCache(64 << 20)
@@ -147,6 +159,14 @@ func (s *Server) Routes() map[string]Action {
 }
 
 func (s *Server) routes() []route {
+	rs := s.apiRoutes()
+	rs = append(rs, s.publicPageRoutes()...)
+	rs = append(rs, s.workPageRoutes()...)
+	return append(rs, s.analysisRoutes()...)
+}
+
+// apiRoutes are the API's routes and the pages that predate the portal.
+func (s *Server) apiRoutes() []route {
 	return []route{
 		{"GET /{$}", ActionReadPublic, s.handleIndex},
 		{"GET /static/", ActionReadPublic, s.handleStatic},

@@ -1,0 +1,190 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/oas-atalaya/atalaya/data"
+	"github.com/oas-atalaya/atalaya/internal/i18n"
+)
+
+// The portal's pages are html/template files in templates/: layout.html
+// draws the frame (header, navigation, language switch, footer) and each
+// page file defines "title" and "content". Handlers fill a Page and call
+// s.render. Every string a reader sees comes from the i18n catalogue
+// through Page.T, so the language switch changes all of them.
+
+//go:embed templates/*.html
+var templatesFS embed.FS
+
+// LangCookie remembers the language a reader chose with ?lang=.
+const LangCookie = "atalaya_lang"
+
+// Page is what a template receives: the request's language, the reader,
+// and the page's own data in Data.
+type Page struct {
+	Lang   i18n.Lang
+	cat    *i18n.Catalogue
+	Title  string // already translated
+	Nav    string // the active navigation entry: home, explorer, areas, methods, quality, analysis, work
+	Node   string
+	User   string // signed-in user id, "" for the public
+	Role   string
+	CSRF   string // the CSRF token of the session, for forms
+	SignIn bool   // accounts are configured: show the sign-in link
+	Path   string // the request's path and query, for the language switch
+	Data   any
+	Now    time.Time
+}
+
+// T translates key with args.
+func (p *Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// Num writes v with d decimals in the page's language.
+func (p *Page) Num(v float64, d int) string { return i18n.Number(p.Lang, v, d) }
+
+// Int writes n with thousands separators in the page's language.
+func (p *Page) Int(n int64) string { return i18n.Int(p.Lang, n) }
+
+// Pct writes a share as a percentage in the page's language.
+func (p *Page) Pct(share float64, d int) string { return i18n.Percent(p.Lang, share, d) }
+
+// Period writes an Atalaya period in the page's language.
+func (p *Page) Period(s string) string { return i18n.Period(p.Lang, s) }
+
+// Date writes a day in the page's language.
+func (p *Page) Date(t time.Time) string { return i18n.Date(p.Lang, t) }
+
+// Text picks the page's language from a multilingual text of the
+// indicator catalogue (falling back to English, then any).
+func (p *Page) Text(m map[string]string) string { return text(m, string(p.Lang)) }
+
+// LangLink is one entry of the language switch.
+type LangLink struct {
+	Lang    i18n.Lang
+	Name    string
+	Href    string
+	Current bool
+}
+
+// Langs lists the language switch's links: the same page in each language.
+func (p *Page) Langs() []LangLink {
+	u, err := url.Parse(p.Path)
+	if err != nil {
+		u = &url.URL{Path: "/"}
+	}
+	var out []LangLink
+	for _, l := range i18n.Langs {
+		q := u.Query()
+		q.Set("lang", string(l))
+		out = append(out, LangLink{l, l.Name(), u.Path + "?" + q.Encode(), l == p.Lang})
+	}
+	return out
+}
+
+// Attributions lists the data sources the footer credits.
+func (p *Page) Attributions() []data.Attribution { return data.Attributions() }
+
+// language returns the reader's language: ?lang= (remembered in a cookie),
+// then the cookie, then Accept-Language, then the node's default.
+func (s *Server) language(w http.ResponseWriter, r *http.Request) i18n.Lang {
+	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		if w != nil {
+			http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+				SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: r.TLS != nil})
+		}
+		return l
+	}
+	if c, err := r.Cookie(LangCookie); err == nil {
+		if l, ok := i18n.Parse(c.Value); ok {
+			return l
+		}
+	}
+	def := s.DefaultLang
+	if def == "" {
+		def = i18n.ES
+	}
+	return i18n.Negotiate(r.Header.Get("Accept-Language"), def)
+}
+
+// catalogue returns the portal's messages (loaded by Handler).
+func (s *Server) catalogue() *i18n.Catalogue { return s.cat }
+
+// newPage fills the parts of a Page every page shares.
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, nav, titleKey string, data any) *Page {
+	p := &Page{Lang: s.language(w, r), cat: s.catalogue(), Nav: nav, Node: s.NodeName, Path: r.URL.RequestURI(), Data: data, Now: s.Now()}
+	if p.Node == "" {
+		p.Node = "national node"
+	}
+	if titleKey != "" {
+		p.Title = p.T(titleKey)
+	}
+	if acc, ok := s.Auth.(*Accounts); ok {
+		p.SignIn = true
+		if id := acc.identityOf(r); id.sessionID != "" && id.err == nil && !id.p.Disabled {
+			if c, err := acc.CSRF(r.Context()); err == nil {
+				p.User, p.Role, p.CSRF = id.p.User, string(id.p.Role), c.Token(id.sessionID)
+			}
+		}
+	}
+	return p
+}
+
+// pageTemplates caches each page's template (the layout plus the page).
+type pageTemplates struct {
+	mu sync.Mutex
+	m  map[string]*template.Template
+}
+
+var pages pageTemplates
+
+func (pt *pageTemplates) get(name string) (*template.Template, error) {
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	if t, ok := pt.m[name]; ok {
+		return t, nil
+	}
+	t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(templatesFS, "templates/layout.html", "templates/"+name)
+	if err != nil {
+		return nil, err
+	}
+	if pt.m == nil {
+		pt.m = map[string]*template.Template{}
+	}
+	pt.m[name] = t
+	return t, nil
+}
+
+// pageFuncs are the helpers templates may call besides Page's methods.
+var pageFuncs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+}
+
+// render writes page p with the template file name (in templates/) and
+// status. Pages for signed-in readers are never cached by proxies.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
+	t, err := pages.get(name)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", string(p.Lang))
+	h.Add("Vary", "Accept-Language, Cookie")
+	if p.SignIn {
+		h.Set("Cache-Control", "private, no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
