@@ -1,0 +1,352 @@
+package did_test
+
+import (
+	"encoding/csv"
+	"errors"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/did"
+)
+
+// scenarios of testdata/r_did_ref_*.csv that need no covariates. Without
+// covariates R's dr, ipw and reg estimators coincide.
+var scenarios = map[string]did.Options{
+	"mpdta_nev_dr":  {Control: did.NeverTreated},
+	"mpdta_nev_ipw": {Control: did.NeverTreated},
+	"mpdta_nyt_dr":  {Control: did.NotYetTreated},
+}
+
+const relTol = 1e-6
+
+func readCSV(tb testing.TB, name string) []map[string]string {
+	tb.Helper()
+	f, err := os.Open("testdata/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for j, h := range recs[0] {
+			m[h] = r[j]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func num(tb testing.TB, s string) float64 {
+	tb.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		tb.Fatalf("parse %q: %v", s, err)
+	}
+	return v
+}
+
+// mpdta loads the minimum-wage panel with lemp as the outcome.
+func mpdta(tb testing.TB) []did.Obs {
+	tb.Helper()
+	var obs []did.Obs
+	for _, r := range readCSV(tb, "mpdta.csv") {
+		obs = append(obs, did.Obs{
+			Unit:       r["countyreal"],
+			Period:     int(num(tb, r["year"])),
+			Y:          num(tb, r["lemp"]),
+			FirstTreat: int(num(tb, r["first.treat"])),
+		})
+	}
+	return obs
+}
+
+func near(got, want, rel float64) bool {
+	return math.Abs(got-want) <= rel*math.Max(math.Abs(want), 1e-12)
+}
+
+func TestATTgt_R(t *testing.T) {
+	obs := mpdta(t)
+	ref := readCSV(t, "r_did_ref_attgt.csv")
+	for name, opt := range scenarios {
+		t.Run(name, func(t *testing.T) {
+			gt, err := did.ATTgt(obs, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[[2]int]did.Row{}
+			for _, r := range gt.Rows {
+				got[[2]int{r.Group, r.Period}] = r
+			}
+			n := 0
+			for _, r := range ref {
+				if r["scenario"] != name {
+					continue
+				}
+				n++
+				key := [2]int{int(num(t, r["group"])), int(num(t, r["t"]))}
+				g, ok := got[key]
+				if !ok {
+					t.Errorf("ATT%v missing", key)
+					continue
+				}
+				if want := num(t, r["att"]); !near(g.ATT, want, relTol) {
+					t.Errorf("ATT%v = %.15g; want %.15g", key, g.ATT, want)
+				}
+				if want := num(t, r["se"]); !near(g.SE, want, relTol) {
+					t.Errorf("SE%v = %.15g; want %.15g", key, g.SE, want)
+				}
+			}
+			if n != len(gt.Rows) || n != 12 {
+				t.Errorf("%d rows; R has %d (want 12)", len(gt.Rows), n)
+			}
+		})
+	}
+}
+
+func TestPreTest_R(t *testing.T) {
+	obs := mpdta(t)
+	for _, r := range readCSV(t, "r_did_ref_pretest.csv") {
+		opt, ok := scenarios[r["scenario"]]
+		if !ok {
+			continue
+		}
+		gt, err := did.ATTgt(obs, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := num(t, r["W"]); !near(gt.PreTestW, want, relTol) {
+			t.Errorf("%s: W = %.15g; want %.15g", r["scenario"], gt.PreTestW, want)
+		}
+		// R rounds the p-value to 5 decimals.
+		if want := num(t, r["Wpval"]); math.Abs(gt.PreTestP-want) > 5e-6 {
+			t.Errorf("%s: p = %.8g; want %.5f", r["scenario"], gt.PreTestP, want)
+		}
+		if gt.PreTestDF != 5 {
+			t.Errorf("%s: df = %d; want 5", r["scenario"], gt.PreTestDF)
+		}
+	}
+}
+
+func TestAggregate_R(t *testing.T) {
+	obs := mpdta(t)
+	ref := readCSV(t, "r_did_ref_aggte.csv")
+	for name, opt := range scenarios {
+		gt, err := did.ATTgt(obs, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{did.Simple, did.Group, did.Dynamic, did.Calendar} {
+			t.Run(name+"/"+kind, func(t *testing.T) {
+				a, err := gt.Aggregate(kind)
+				if err != nil {
+					t.Fatal(err)
+				}
+				byKey := map[int]did.Effect{}
+				for _, e := range a.Effects {
+					byKey[e.Key] = e
+				}
+				n := 0
+				for _, r := range ref {
+					if r["scenario"] != name || r["type"] != kind {
+						continue
+					}
+					if want := num(t, r["overall_att"]); !near(a.ATT, want, relTol) {
+						t.Errorf("overall ATT = %.15g; want %.15g", a.ATT, want)
+					}
+					if want := num(t, r["overall_se"]); !near(a.SE, want, relTol) {
+						t.Errorf("overall SE = %.15g; want %.15g", a.SE, want)
+					}
+					if r["egt"] == "NA" {
+						continue
+					}
+					n++
+					k := int(num(t, r["egt"]))
+					e, ok := byKey[k]
+					if !ok {
+						t.Errorf("effect %d missing", k)
+						continue
+					}
+					if want := num(t, r["att_egt"]); !near(e.ATT, want, relTol) {
+						t.Errorf("effect %d = %.15g; want %.15g", k, e.ATT, want)
+					}
+					if want := num(t, r["se_egt"]); !near(e.SE, want, relTol) {
+						t.Errorf("SE of effect %d = %.15g; want %.15g", k, e.SE, want)
+					}
+				}
+				if n != len(a.Effects) {
+					t.Errorf("%d effects; R has %d", len(a.Effects), n)
+				}
+			})
+		}
+	}
+}
+
+// TestPublishedREADME checks the 4-decimal values printed in the did
+// README (est_method = "reg", the same point estimates) and that the
+// bootstrap standard errors printed there are within Monte-Carlo error of
+// ours (the README's come from an unseeded bootstrap of 1,000 draws).
+func TestPublishedREADME(t *testing.T) {
+	gt, err := did.ATTgt(mpdta(t), did.Options{Bootstrap: 999, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aggs := map[string]*did.Aggregate{}
+	for _, k := range []string{did.Simple, did.Group, did.Dynamic, did.Calendar} {
+		if aggs[k], err = gt.Aggregate(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range readCSV(t, "published_readme_values_rounded.csv") {
+		if r["aggregation"] == "pretest_wald_pvalue" {
+			if want := num(t, r["estimate"]); math.Abs(gt.PreTestP-want) > 5e-6 {
+				t.Errorf("pre-test p = %.6f; want %s", gt.PreTestP, r["estimate"])
+			}
+			continue
+		}
+		est, se, ok := publishedLookup(gt, aggs, r)
+		if !ok {
+			continue
+		}
+		if want := num(t, r["estimate"]); math.Abs(est-want) > 0.5e-4+1e-12 {
+			t.Errorf("%s %s/%s = %.6f; want %s", r["aggregation"], r["group"], r["time_or_event"], est, r["estimate"])
+		}
+		if r["se_bootstrap"] != "" && r["se_bootstrap"] != "NA" {
+			// 1,000 draws put about 5% relative Monte-Carlo error on an
+			// interquartile-range SE; allow 20% for two independent runs.
+			if want := num(t, r["se_bootstrap"]); !near(se, want, 0.2) {
+				t.Errorf("%s %s/%s: bootstrap SE %.4f; README %s", r["aggregation"], r["group"], r["time_or_event"], se, r["se_bootstrap"])
+			}
+		}
+	}
+}
+
+func publishedLookup(gt *did.GroupTime, aggs map[string]*did.Aggregate, r map[string]string) (est, se float64, ok bool) {
+	g, _ := strconv.Atoi(r["group"])
+	te, _ := strconv.Atoi(r["time_or_event"])
+	kind, overall := strings.CutSuffix(r["aggregation"], "_overall")
+	if kind == "attgt" {
+		for _, row := range gt.Rows {
+			if row.Group == g && row.Period == te {
+				return row.ATT, row.SE, true
+			}
+		}
+		return 0, 0, false
+	}
+	a, ok := aggs[kind]
+	if !ok {
+		return 0, 0, false // balance_e is not implemented
+	}
+	if overall {
+		return a.ATT, a.SE, true
+	}
+	key := te
+	if kind == did.Group {
+		key = g
+	}
+	for _, e := range a.Effects {
+		if e.Key == key {
+			return e.ATT, e.SE, true
+		}
+	}
+	return 0, 0, false
+}
+
+func TestUniversalBase(t *testing.T) {
+	gt, err := did.ATTgt(mpdta(t), did.Options{BasePeriod: did.Universal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With a universal base every group has one row per period, the
+	// reference period g−1 fixed at 0; post-treatment rows equal the
+	// varying-base ones, and a pre-treatment row is Y_t − Y_{g−1}.
+	if len(gt.Rows) != 15 {
+		t.Fatalf("%d rows; want 15", len(gt.Rows))
+	}
+	for _, r := range gt.Rows {
+		if r.Period == r.Group-1 && (r.ATT != 0 || r.SE != 0) {
+			t.Errorf("reference period %d/%d = %v ± %v; want 0", r.Group, r.Period, r.ATT, r.SE)
+		}
+		if r.Group == 2007 && r.Period == 2004 {
+			// Sum of the varying-base pre-period effects 2004..2006 with a sign flip:
+			// (Y2004−Y2006) = −[(Y2005−Y2004)+(Y2006−Y2005)] in differences of means.
+			want := -(-0.0027 - 0.0311)
+			if math.Abs(r.ATT-want) > 2e-4 {
+				t.Errorf("ATT(2007,2004) universal = %.4f; want about %.4f", r.ATT, want)
+			}
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	ok := []did.Obs{
+		{"a", 1, 1, 0}, {"a", 2, 2, 0},
+		{"b", 1, 1, 2}, {"b", 2, 3, 2},
+	}
+	cases := map[string]struct {
+		obs []did.Obs
+		opt did.Options
+	}{
+		"empty":           {nil, did.Options{}},
+		"unbalanced":      {ok[:3], did.Options{}},
+		"duplicate":       {append(ok[:3:3], did.Obs{"b", 1, 1, 2}), did.Options{}},
+		"NaN":             {[]did.Obs{{"a", 1, math.NaN(), 0}, {"a", 2, 2, 0}}, did.Options{}},
+		"no treated":      {ok[:2], did.Options{}},
+		"no never":        {ok[2:], did.Options{}},
+		"bad control":     {ok, did.Options{Control: "x"}},
+		"bad base":        {ok, did.Options{BasePeriod: "x"}},
+		"bad alpha":       {ok, did.Options{Alpha: 2}},
+		"changing g":      {[]did.Obs{{"a", 1, 1, 0}, {"a", 2, 2, 2}}, did.Options{}},
+		"negative g":      {[]did.Obs{{"a", 1, 1, -1}, {"a", 2, 2, -1}}, did.Options{}},
+		"one period":      {[]did.Obs{{"a", 1, 1, 0}, {"b", 1, 1, 2}}, did.Options{}},
+		"all first treat": {[]did.Obs{{"a", 1, 1, 1}, {"a", 2, 2, 1}}, did.Options{}},
+	}
+	for name, c := range cases {
+		_, err := did.ATTgt(c.obs, c.opt)
+		var e *atalaya.Error
+		if !errors.As(err, &e) || e.Code != atalaya.EINVALID {
+			t.Errorf("%s: err = %v; want an EINVALID error", name, err)
+		}
+	}
+	gt, err := did.ATTgt(ok, did.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gt.Aggregate("weekly"); atalaya.ErrorCode(err) != atalaya.EINVALID {
+		t.Errorf("Aggregate(weekly) err = %v; want EINVALID", err)
+	}
+}
+
+func TestBootstrapSeeded(t *testing.T) {
+	obs := mpdta(t)
+	for _, w := range []string{did.Mammen, did.Rademacher} {
+		opt := did.Options{Bootstrap: 2000, Seed: 42, Weights: w}
+		a, err := did.ATTgt(obs, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := did.ATTgt(obs, opt)
+		an, _ := did.ATTgt(obs, did.Options{})
+		for k := range a.Rows {
+			if a.Rows[k] != b.Rows[k] {
+				t.Fatalf("%s: same seed, different rows %v and %v", w, a.Rows[k], b.Rows[k])
+			}
+			// The bootstrap SE estimates the analytical one.
+			if !near(a.Rows[k].SE, an.Rows[k].SE, 0.12) {
+				t.Errorf("%s: %d/%d bootstrap SE %.4f; analytical %.4f", w, a.Rows[k].Group, a.Rows[k].Period, a.Rows[k].SE, an.Rows[k].SE)
+			}
+		}
+		// A uniform band over 12 effects is wider than the pointwise one.
+		if a.Crit < 2.2 || a.Crit > 3.6 {
+			t.Errorf("%s: uniform critical value %.3f; want between 2.2 and 3.6", w, a.Crit)
+		}
+	}
+}
