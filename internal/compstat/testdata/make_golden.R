@@ -44,3 +44,34 @@ f <- "testdata/golden_poisson_test.csv"
 hdr(f, "poisson.test(c(x1, x2), c(t1, t2), conf.level = conf): estimate, conf.int, p.value")
 suppressWarnings(write.table(format(out, digits = 17), f, sep = ",", quote = FALSE,
                              row.names = FALSE, append = TRUE))
+
+## stl() on monthly series: R's nottem and co2, and Mexico's national
+## monthly homicide victims (SESNSP, Homicidio doloso, 2015-01 .. 2025-06),
+## aggregated from ../shared/data/mexico_sesnsp (see testdata/mexico_homicide_monthly.csv).
+mx <- read.csv("testdata/mexico_homicide_monthly.csv", comment.char = "#")
+series <- list(
+  nottem = nottem,
+  co2 = co2,
+  mexico = ts(mx$victims, start = c(2015, 1), frequency = 12)
+)
+cases <- list(
+  list(name = "periodic", args = list(s.window = "periodic")),
+  list(name = "s7", args = list(s.window = 7)),
+  list(name = "s13_robust", args = list(s.window = 13, robust = TRUE)),
+  list(name = "s21_t31_deg1", args = list(s.window = 21, t.window = 31, s.degree = 1))
+)
+for (sn in names(series)) {
+  x <- series[[sn]]
+  cols <- list(i = seq_along(x), y = as.vector(x))
+  for (cs in cases) {
+    fit <- do.call(stl, c(list(x = x), cs$args))
+    cols[[paste0(cs$name, "_seasonal")]] <- as.vector(fit$time.series[, "seasonal"])
+    cols[[paste0(cs$name, "_trend")]] <- as.vector(fit$time.series[, "trend"])
+    cols[[paste0(cs$name, "_weights")]] <- fit$weights
+  }
+  f <- sprintf("testdata/golden_stl_%s.csv", sn)
+  hdr(f, paste0("stl(", sn, ", ...) with period ", frequency(x), "; cases: ",
+                paste(sapply(cases, function(cs) paste0(cs$name, "=", deparse(cs$args))), collapse = "; ")))
+  suppressWarnings(write.table(format(as.data.frame(cols), digits = 17), f, sep = ",",
+                               quote = FALSE, row.names = FALSE, append = TRUE))
+}
