@@ -50,6 +50,7 @@ func TestDecideEveryCell(t *testing.T) {
 		{PermManageUsers, [5]bool{false, false, false, false, true}, [5]bool{false, false, false, false, true}},
 		{PermManageRoles, [5]bool{false, false, false, false, true}, [5]bool{false, false, false, false, false}},
 		{PermManageSources, [5]bool{false, false, false, false, true}, [5]bool{false, false, false, false, true}},
+		{PermEditMappings, [5]bool{false, true, false, false, true}, [5]bool{false, false, false, false, true}},
 		{PermManageSettings, [5]bool{false, false, false, false, true}, [5]bool{false, false, false, false, true}},
 		{PermReadAudit, [5]bool{false, true, true, true, true}, [5]bool{false, false, false, true, true}},
 		{PermDeleteAudit, [5]bool{false, false, false, false, false}, [5]bool{false, false, false, false, false}},

@@ -63,9 +63,9 @@ see batches of their own sources (mx-sesnsp); batch 12 belongs to us-lapd*.
 Conditions:
 
 - **yes**: on any object.
-- **own sources**: only on batches, rejected rows and uploads of a source assigned to the steward;
-  the web layer loads the object first and passes its source, so changing an id in a URL does not
-  help.
+- **own sources**: only on batches, rejected rows, uploads and code-list mappings of a source
+  assigned to the steward; the web layer loads the object first and passes its source, so changing
+  an id in a URL does not help.
 - **own**: only on the principal's own objects: their own API tokens; for the audit log, entries
   of their own actions.
 - **others only**: only on another account: nobody changes their own role, so an admin cannot make
@@ -121,6 +121,11 @@ figures need no scope: they are public anyway.
   the other's work.
 - **Stewards do not read the live cube.** The cube mixes every source; a steward sees their own
   batches' counts instead.
+- **Stewards edit the mappings of their own sources.** They know their institution's codes best.
+  A code list belongs to the sources whose built-in profiles classify with it; a steward of one of
+  those sources may save a new mapping version, an admin may for any code list. Versions are
+  append-only and each needs a reason, which the audit log keeps; records keep the version that
+  classified them, so a new version changes only the uploads that follow.
 `)
 	return b.String()
 }

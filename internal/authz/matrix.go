@@ -38,6 +38,10 @@ const (
 	// PermManageSources adds and changes data sources, profiles and
 	// mappings.
 	PermManageSources Permission = "manage:sources"
+	// PermEditMappings saves a new version of a code list's mapping to
+	// ICCS (the portal's mapping editor): admins for any code list,
+	// stewards for the code lists their own sources' profiles use.
+	PermEditMappings Permission = "edit:mappings"
 	// PermManageSettings changes the node's settings (e.g. which roles
 	// need a second factor).
 	PermManageSettings Permission = "manage:settings"
@@ -75,6 +79,7 @@ var permissions = []permInfo{
 	{PermManageUsers, "manage user accounts", "of", "create and disable accounts, reset passwords and second factors", nil, false},
 	{PermManageRoles, "change roles", "of", "give an account its role, and a steward its sources", nil, false},
 	{PermManageSources, "manage sources", "of", "add and change sources, profiles and offence-code mappings", nil, false},
+	{PermEditMappings, "edit offence-code mappings", "for", "save a new version of a code list's mapping to ICCS (versions are append-only; a reason is required)", nil, false},
 	{PermManageSettings, "change the node's settings", "of", "the node's settings, such as which roles need a second factor", nil, false},
 	{PermReadAudit, "read audit entries", "of", "read the audit log (object ids, never personal data; the remote address of each action)", scopes(auth.ScopeReadRestricted), false},
 	{PermDeleteAudit, "delete audit entries", "of", "delete or change audit entries: nobody, ever", nil, false},
@@ -166,6 +171,7 @@ var grants = map[Permission][5]Cond{
 	PermManageUsers:     {No, No, No, No, Yes},
 	PermManageRoles:     {No, No, No, No, OthersOnly},
 	PermManageSources:   {No, No, No, No, Yes},
+	PermEditMappings:    {No, OwnSources, No, No, Yes},
 	PermManageSettings:  {No, No, No, No, Yes},
 	PermReadAudit:       {No, Own, Own, Yes, Yes},
 	PermDeleteAudit:     {No, No, No, No, No},
