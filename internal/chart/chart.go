@@ -69,14 +69,14 @@ var SeriesColors = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00
 // seriesDash are the stroke-dasharray values of the series, by index.
 var seriesDash = []string{"", "7 3", "2 2", "9 3 2 3"}
 
-// w is a small SVG writer: a strings.Builder with printf.
-type w struct{ strings.Builder }
+// writer is a small SVG writer: a strings.Builder with printf.
+type writer struct{ strings.Builder }
 
-func (b *w) f(format string, args ...any) { fmt.Fprintf(&b.Builder, format, args...) }
+func (b *writer) f(format string, args ...any) { fmt.Fprintf(&b.Builder, format, args...) }
 
 // open writes the <svg> start tag with its accessible name and description
 // and returns the id prefix. role is "img" or "group".
-func (b *w) open(id, role, class string, width, height float64, title, desc string) {
+func (b *writer) open(id, role, class string, width, height float64, title, desc string) {
 	b.f(`<svg xmlns="http://www.w3.org/2000/svg" class="%s" viewBox="0 0 %s %s" width="%s" height="%s" role="%s"`,
 		esc(class), num(width), num(height), num(width), num(height), role)
 	labelled := ""

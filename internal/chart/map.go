@@ -165,7 +165,7 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 		role = "group"
 	}
 	id := idFor(opt.ID, "map", opt.Title, opt.Desc)
-	var b w
+	var b writer
 	b.open(id, role, "chart map", float64(opt.Width), height, opt.Title, opt.Desc)
 	b.f(`<defs><pattern id="%s-nd" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">`+
 		`<rect width="6" height="6" fill="%s"/><line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="2"/></pattern></defs>`,
@@ -208,7 +208,7 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 func (p projection) dyPx() float64 { return p.heightPx }
 
 // drawArea writes one area: its path, fill, tooltip and link.
-func drawArea(b *w, p projection, s *Shape, opt MapOptions, id string, breaks []float64, colors []string, hi bool) {
+func drawArea(b *writer, p projection, s *Shape, opt MapOptions, id string, breaks []float64, colors []string, hi bool) {
 	d := shapePath(p, s.Geometry, opt.Tolerance)
 	if d == "" {
 		return
