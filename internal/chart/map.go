@@ -3,6 +3,7 @@ package chart
 import (
 	"html/template"
 	"math"
+	"slices"
 
 	"github.com/oas-atalaya/atalaya/internal/geo"
 )
@@ -128,8 +129,22 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 	const row, sw, pad = 22.0, 18.0, 8.0
 	labels := make([]string, nc)
 	legendW := textWidth(opt.Unit, fontSize) + 2*pad
+	// A class's range starts at its least value, so that classes read as
+	// disjoint ("1 – 2", "3 – 5"); limits given in opt.Breaks are shown as
+	// they are, since they must match the other maps that share them.
+	lows := slices.Clone(breaks)
+	if opt.Breaks == nil {
+		for i := 1; i < nc; i++ {
+			lows[i] = math.Inf(1)
+		}
+		for _, s := range shapes {
+			if c := Classify(s.Value, breaks); s.HasValue && c > 0 {
+				lows[c] = math.Min(lows[c], s.Value)
+			}
+		}
+	}
 	for i := range nc {
-		labels[i] = classLabel(breaks[i], breaks[i+1], opt.Format)
+		labels[i] = classLabel(lows[i], breaks[i+1], opt.Format)
 		legendW = math.Max(legendW, sw+3*pad+textWidth(labels[i], fontSize))
 	}
 	legendW = math.Max(legendW, sw+3*pad+textWidth(opt.NoDataLabel, fontSize))
