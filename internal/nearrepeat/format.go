@@ -95,7 +95,12 @@ func (r *Result) Markdown(w io.Writer) error {
 // are written in full precision.
 func (r *Result) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	f := func(v float64) string {
+		if math.IsInf(v, 1) {
+			return "inf"
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
 	cw.Write([]string{"space_band", "time_band", "space_lo", "space_hi", "time_lo", "time_hi", "observed", "expected", "expected_exact", "knox_ratio", "p_value"})
 	for s, row := range r.Cells {
 		for t, c := range row {
