@@ -53,6 +53,8 @@ func counterfactual(res *Result, in Input, x *mat.Dense, off []float64, cov *mat
 	res.Cumulative = e
 }
 
+var opposite = map[string]string{"more": "fewer", "fewer": "more"}
+
 // reading is the plain-language summary of the effects.
 func reading(in Input, r *Result) string {
 	alpha := 1 - in.Conf
@@ -71,23 +73,27 @@ func reading(in Input, r *Result) string {
 	}
 	lvl := r.LevelChange
 	ci := fmt.Sprintf("%.0f%% CI", in.Conf*100)
-	when := fmt.Sprintf("period %d", in.Interruption+1)
+	when, unit := fmt.Sprintf("period %d", in.Interruption+1), "period"
 	if !in.Start.IsZero() && in.Period == 12 {
-		when = in.Start.AddDate(0, in.Interruption, 0).Format("January 2006")
+		when, unit = in.Start.AddDate(0, in.Interruption, 0).Format("January 2006"), "month"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "From %s the rate changed by %s at once (rate ratio %.3f, %s %.3f–%.3f; %s)",
 		when, pct(lvl.Estimate), lvl.Estimate, ci, lvl.Low, lvl.High, verdict(lvl))
 	if !in.LevelOnly {
 		s := r.SlopeChange
-		fmt.Fprintf(&b, " and its trend by %s a period (%s %.3f–%.3f; %s)", pct(s.Estimate), ci, s.Low, s.High, verdict(s))
+		fmt.Fprintf(&b, " and its trend by %s a %s (rate ratio %.4f, %s %.4f–%.4f; %s)", pct(s.Estimate), unit, s.Estimate, ci, s.Low, s.High, verdict(s))
 	}
 	c := r.Cumulative
-	word := "more"
+	word, lo, hi := "more", c.Low, c.High
 	if c.Estimate < 0 {
-		word = "fewer"
+		word, lo, hi = "fewer", -c.High, -c.Low
 	}
-	fmt.Fprintf(&b, ". Over the %d periods after, there were %.0f %s events than the model expects without the change (%s %.0f to %.0f).",
-		len(in.Y)-in.Interruption, math.Abs(c.Estimate), word, ci, c.Low, c.High)
+	interval := fmt.Sprintf("%s %.0f to %.0f %s", ci, lo, hi, word)
+	if lo < 0 {
+		interval = fmt.Sprintf("%s from %.0f %s to %.0f %s, so possibly none", ci, -lo, opposite[word], hi, word)
+	}
+	fmt.Fprintf(&b, ". Over the %d %ss after, there were %.0f %s events than the model expects without the change (%s).",
+		len(in.Y)-in.Interruption, unit, math.Abs(c.Estimate), word, interval)
 	return b.String()
 }
