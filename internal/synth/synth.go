@@ -29,14 +29,14 @@ import (
 
 // Panel is a balanced panel: the outcome Y and other variables, each a
 // unit × period matrix in the order of Units and Periods. Missing values
-// of Vars are NaN and are skipped when averaged; the outcome must be
+// of Predictors are NaN and are skipped when averaged; the outcome must be
 // complete.
 type Panel struct {
-	Units   []string
-	Periods []int
-	Y       [][]float64
-	Outcome string                 // the outcome's name, so predictors may name it
-	Vars    map[string][][]float64 // other variables by name
+	Units      []string
+	Periods    []int
+	Y          [][]float64
+	Outcome    string                 // the outcome's name, so predictors may name it
+	Predictors map[string][][]float64 // other variables by name
 }
 
 // Predictor is a variable averaged over some periods: the mean over the
@@ -52,10 +52,10 @@ type Predictor struct {
 
 // Spec is one synthetic-control study.
 type Spec struct {
-	Treated     string
-	Donors      []string // default: every other unit
-	TreatPeriod int      // first period with the intervention
-	Predictors  []Predictor
+	Treated        string
+	Donors         []string // default: every other unit
+	TreatPeriod    int      // first period with the intervention
+	PredictorSpecs []Predictor
 	// FitFrom..FitTo is the window whose outcome MSPE V minimises (Synth's
 	// time.optimize.ssr). Zero values mean every period before TreatPeriod.
 	FitFrom, FitTo int
@@ -315,7 +315,7 @@ func checkPanel(p Panel) error {
 			return atalaya.Errorf(atalaya.EINVALID, "period %d appears twice", p.Periods[t])
 		}
 	}
-	for name, m := range p.Vars {
+	for name, m := range p.Predictors {
 		if len(m) != len(p.Units) {
 			return atalaya.Errorf(atalaya.EINVALID, "variable %q has %d rows for %d units", name, len(m), len(p.Units))
 		}
@@ -356,7 +356,7 @@ func (pr *problem) fitWindow(p Panel, s Spec, ti int, di []int) error {
 // donors apart. Without predictors, the outcome in each pre-treatment
 // period is used.
 func (pr *problem) predictors(p Panel, s Spec, ti int, di []int) error {
-	specs := s.Predictors
+	specs := s.PredictorSpecs
 	if len(specs) == 0 {
 		for _, t := range p.Periods {
 			if t < s.TreatPeriod {
@@ -372,7 +372,7 @@ func (pr *problem) predictors(p Panel, s Spec, ti int, di []int) error {
 		m := p.Y
 		if ps.Var != "" && ps.Var != p.Outcome {
 			var ok bool
-			if m, ok = p.Vars[ps.Var]; !ok {
+			if m, ok = p.Predictors[ps.Var]; !ok {
 				return atalaya.Errorf(atalaya.EINVALID, "predictor variable %q is not in the panel", ps.Var)
 			}
 		}
