@@ -148,7 +148,7 @@ func GetisOrd(x []float64, w *Weights, opt Options) (Result, error) {
 		r.E[i] = wi * xbar / denom
 		r.Var[i] = varLag / (denom * denom)
 		r.Z[i] = (r.Lag[i] - wi*xbar) / math.Sqrt(varLag)
-		if len(nb) == 0 {
+		if wi == 0 || varLag <= 0 {
 			r.Z[i] = math.NaN()
 		}
 		r.P[i] = twoSided(r.Z[i])

@@ -75,6 +75,17 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 					}
 					src := drawer{pcg: rand.NewPCG(seed, uint64(i))}
 					a, b, o := f.a[i], f.b[i], obs[i]
+					if a == 0 {
+						// Every simulated value equals the observed one (Local
+						// Moran at a value exactly at the mean): no evidence
+						// either way. esda and spdep would report the smallest
+						// p-value here.
+						out.p[i], out.z[i], out.mean[i] = 1, math.NaN(), o
+						continue
+					}
+					// Sums of the same values in another order may differ in
+					// the last bits; count such ties as ties (≥).
+					tol := 1e-9 * math.Abs(o)
 					larger := 0
 					sum, sum2 := 0.0, 0.0
 					m := uint32(n - 1)
@@ -122,7 +133,7 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 							lag += wt[q] * v[r]
 						}
 						s := a*lag + b
-						if s >= o {
+						if s >= o-tol {
 							larger++
 						}
 						sum += s
