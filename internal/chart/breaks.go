@@ -60,8 +60,8 @@ func ParseMethod(s string) (Method, bool) {
 // its own, and Quantile merges classes whose limits coincide. A k below 1
 // is taken as 1.
 //
-// Jenks is exact and runs in O(k·m²) time and O(k·m) memory for m distinct
-// values: a few milliseconds for a few thousand areas.
+// Jenks is exact and runs in O(k·m·log m) time and O(k·m) memory for m
+// distinct values: a few milliseconds for Mexico's 2,475 municipalities.
 func Breaks(values []float64, k int, method Method) []float64 {
 	xs := make([]float64, 0, len(values))
 	for _, v := range values {
@@ -175,16 +175,29 @@ func jenks(xs []float64, k int) []float64 {
 	for j := 1; j <= m; j++ {
 		cost[0][j] = ssd(0, j)
 	}
-	for c := 1; c < k; c++ {
-		for j := c + 1; j <= m; j++ {
-			best, arg := math.Inf(1), c
-			for i := c; i < j; i++ {
-				if v := cost[c-1][i] + ssd(i, j); v < best {
-					best, arg = v, i
-				}
-			}
-			cost[c][j], from[c][j] = best, arg
+	// The best start of the last class never moves left as the classes
+	// take in more values (the sum of squared deviations satisfies the
+	// quadrangle inequality; Wang and Song 2011), so each row is filled by
+	// divide and conquer: the middle cell by a full scan of its window,
+	// then each half within the windows that cell's answer leaves.
+	var fill func(c, jlo, jhi, ilo, ihi int)
+	fill = func(c, jlo, jhi, ilo, ihi int) {
+		if jlo > jhi {
+			return
 		}
+		j := (jlo + jhi) / 2
+		best, arg := math.Inf(1), ilo
+		for i := ilo; i <= min(ihi, j-1); i++ {
+			if v := cost[c-1][i] + ssd(i, j); v < best {
+				best, arg = v, i
+			}
+		}
+		cost[c][j], from[c][j] = best, arg
+		fill(c, jlo, j-1, ilo, arg)
+		fill(c, j+1, jhi, arg, ihi)
+	}
+	for c := 1; c < k; c++ {
+		fill(c, c+1, m, c, m-1)
 	}
 	b := make([]float64, k+1)
 	b[0] = u[0]

@@ -108,6 +108,54 @@ func TestJenksBruteForce(t *testing.T) {
 	}
 }
 
+// quadratic is the plain O(k·m²) Fisher–Jenks recurrence on distinct
+// values, the reference for the divide-and-conquer Jenks on inputs too
+// large for brute force.
+func quadratic(xs []float64, k int) float64 {
+	u := slices.Compact(slices.Sorted(slices.Values(xs)))
+	ssd := func(i, j int) float64 { // distinct values [i, j), weighted
+		var n, s, q float64
+		for _, x := range xs {
+			if x >= u[i] && x <= u[j-1] {
+				n, s, q = n+1, s+x, q+x*x
+			}
+		}
+		return q - s*s/n
+	}
+	m := len(u)
+	prev := make([]float64, m+1)
+	for j := 1; j <= m; j++ {
+		prev[j] = ssd(0, j)
+	}
+	for c := 1; c < k; c++ {
+		cur := make([]float64, m+1)
+		for j := c + 1; j <= m; j++ {
+			cur[j] = math.Inf(1)
+			for i := c; i < j; i++ {
+				cur[j] = math.Min(cur[j], prev[i]+ssd(i, j))
+			}
+		}
+		prev = cur
+	}
+	return prev[m]
+}
+
+func TestJenksQuadratic(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 5 {
+		xs := make([]float64, 60+trial*20)
+		for i := range xs {
+			xs[i] = math.Round(r.ExpFloat64()*r.ExpFloat64()*400) / 10
+		}
+		for _, k := range []int{2, 5, 7} {
+			b := Breaks(xs, k, Jenks)
+			if got, want := sdcm(xs, b), quadratic(xs, k); math.Abs(got-want) > 1e-6*math.Max(1, want) {
+				t.Errorf("trial %d, k=%d: sdcm %g, quadratic optimum %g", trial, k, got, want)
+			}
+		}
+	}
+}
+
 func TestBreaksEdgeCases(t *testing.T) {
 	nan := math.NaN()
 	tests := []struct {

@@ -88,7 +88,8 @@ var ylOrRd = [8][]string{
 
 // Map draws shapes as a choropleth: each area a <path> filled by its value's
 // class (inside an <a> when it has an Href), areas without a value hatched,
-// and a legend on the right with the class ranges and "No data". Areas are
+// and a legend with the class ranges and "No data" on the right (under the
+// map when opt.Width is under 480 px). Areas are
 // projected by an equirectangular projection scaled by the cosine of the
 // middle latitude (see projection), simplified by Douglas–Peucker to
 // opt.Tolerance px and written to a tenth of a pixel, which keeps Mexico's
@@ -148,13 +149,24 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 		legendW = math.Max(legendW, sw+3*pad+textWidth(labels[i], fontSize))
 	}
 	legendW = math.Max(legendW, sw+3*pad+textWidth(opt.NoDataLabel, fontSize))
-	legendW = math.Min(legendW, float64(opt.Width)/2)
 	legendH := float64(nc+1)*row + 2*pad
 	if opt.Unit != "" {
 		legendH += row
 	}
-	mapW := float64(opt.Width) - legendW
+	// The legend goes right of the map, or under it when the map is
+	// narrower than a phone held sideways.
+	below := opt.Width < 480
+	mapW := float64(opt.Width)
+	if below {
+		legendW = math.Min(legendW, mapW)
+	} else {
+		legendW = math.Min(legendW, mapW/2)
+		mapW -= legendW
+	}
 	mapH := float64(opt.Height)
+	if below && mapH > 0 {
+		mapH = math.Max(mapH-legendH, 40)
+	}
 	if mapH <= 0 {
 		mapH = mapW * 0.75
 		if p, ok := newProjection(shapes, mapW-8, 1e6); ok {
@@ -162,12 +174,18 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 		}
 	}
 	height := math.Max(mapH, legendH)
+	if below {
+		height = mapH + legendH
+	}
 	proj, ok := newProjection(shapes, mapW-8, mapH-8)
 	if !ok {
 		return ""
 	}
 	proj.offX += 4
-	proj.offY += 4 + (height-mapH)/2
+	proj.offY += 4
+	if !below {
+		proj.offY += (height - mapH) / 2
+	}
 
 	links := false
 	for _, s := range shapes {
@@ -200,8 +218,11 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 	}
 	b.f(`</g>`)
 
-	// Legend, vertically centred in the right column.
+	// Legend, vertically centred in the right column, or under the map.
 	lx, ly := float64(opt.Width)-legendW+pad, (height-legendH)/2+pad
+	if below {
+		lx, ly = pad, mapH+pad
+	}
 	b.f(`<g class="legend" fill="%s">`, textColor)
 	if opt.Unit != "" {
 		b.f(`<text x="%s" y="%s" font-weight="bold">%s</text>`, num(lx), num(ly+14), esc(opt.Unit))

@@ -13,7 +13,7 @@ import (
 
 // mexico returns Mexico's 32 states from the embedded INEGI boundaries,
 // parsed the way the pages parse an area's stored boundary.
-func mexico(t *testing.T) []Shape {
+func mexico(t testing.TB) []Shape {
 	t.Helper()
 	raw, err := data.FS.ReadFile("mexico/mexico_states.geojson")
 	if err != nil {
@@ -65,6 +65,11 @@ func TestMapMexico(t *testing.T) {
 		}
 	}
 	golden(t, "map_mexico", svg)
+
+	// A phone-width map: the legend takes at most half the width.
+	narrow := string(Map(shapes, MapOptions{ID: "mx2", Title: "Homicide rate by state", Width: 360, Unit: "Per 100,000", Classes: 7, Method: Quantile}))
+	checkSVG(t, narrow)
+	golden(t, "map_mexico_narrow", narrow)
 }
 
 // square returns a one-ring square geometry of side d degrees at lon, lat,
@@ -146,4 +151,13 @@ func TestMapAmericas(t *testing.T) {
 	}
 	t.Logf("Americas map: %d bytes", len(svg))
 	golden(t, "map_americas", svg)
+}
+
+// BenchmarkMapMexico measures drawing the 32 states (parsing excluded), the
+// work of an explorer page.
+func BenchmarkMapMexico(b *testing.B) {
+	shapes := mexico(b)
+	for b.Loop() {
+		Map(shapes, MapOptions{Title: "t", Highlight: "08"})
+	}
 }

@@ -99,11 +99,11 @@ func simplifyRing(p projection, ring []geo.Point, tol float64) ([]pt, float64) {
 		stack = stack[:len(stack)-1]
 		far, at := -1.0, -1
 		for i := s[0] + 1; i < s[1]; i++ {
-			if d := segDist(xs[i], xs[s[0]], xs[s[1]]); d > far {
+			if d := segDist2(xs[i], xs[s[0]], xs[s[1]]); d > far {
 				far, at = d, i
 			}
 		}
-		if at >= 0 && far > tol {
+		if at >= 0 && far > tol*tol {
 			keep[at] = true
 			stack = append(stack, [2]int{s[0], at}, [2]int{at, s[1]})
 		}
@@ -133,14 +133,15 @@ func simplifyRing(p projection, ring []geo.Point, tol float64) ([]pt, float64) {
 	return out, math.Abs(a) / 200 // tenths² to px², halved
 }
 
-// segDist returns the distance from q to the segment a–b.
-func segDist(q, a, b [2]float64) float64 {
+// segDist2 returns the squared distance from q to the segment a–b.
+func segDist2(q, a, b [2]float64) float64 {
 	dx, dy := b[0]-a[0], b[1]-a[1]
 	t := 0.0
 	if l := dx*dx + dy*dy; l > 0 {
 		t = math.Max(0, math.Min(1, ((q[0]-a[0])*dx+(q[1]-a[1])*dy)/l))
 	}
-	return math.Hypot(q[0]-a[0]-t*dx, q[1]-a[1]-t*dy)
+	ex, ey := q[0]-a[0]-t*dx, q[1]-a[1]-t*dy
+	return ex*ex + ey*ey
 }
 
 // minRingArea is the area in px² under which a ring is dropped: it would

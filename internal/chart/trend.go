@@ -226,7 +226,13 @@ func Trend(opt TrendOptions) template.HTML {
 				num(e.x), num(e.x+30), num(y-4), num(y-4), c, dashAttr(seriesDash[e.index%len(seriesDash)]))
 			marker(&b, e.index, e.x+15, y-4, 4, c, false)
 		case 1:
-			b.f(`<rect x="%s" y="%s" width="30" height="12" fill="%s" fill-opacity="0.2"/>`, num(e.x), num(y-10), SeriesColors[0])
+			// The band of one series is in its colour; a key for several
+			// is grey.
+			fill := SeriesColors[0]
+			if len(opt.Series) > 1 {
+				fill = mutedColor
+			}
+			b.f(`<rect x="%s" y="%s" width="30" height="12" fill="%s" fill-opacity="0.2"/>`, num(e.x), num(y-10), fill)
 		case 2:
 			b.f(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2" stroke-dasharray="3 3"/>`,
 				num(e.x), num(e.x+30), num(y-4), num(y-4), mutedColor)
