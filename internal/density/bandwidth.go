@@ -31,8 +31,8 @@ import (
 // R(K) = ∫K² and μ₂(K) = ∫x²K (Marron and Nolan 1988; Silverman 1986
 // table 4.1 in spirit). In two dimensions, with a unit bandwidth:
 // Gaussian δ = (1/(4π))^(1/6); quartic δ = (576/(5π))^(1/6);
-// Epanechnikov δ = (48/π)^(1/6). So a quartic radius is 2.7799 Gaussian σ
-// and an Epanechnikov radius 2.4624 σ: the kernels then smooth alike.
+// Epanechnikov δ = (48/π)^(1/6). So a quartic radius is 2.7792 Gaussian σ
+// and an Epanechnikov radius 2.4019 σ: the kernels then smooth alike.
 //
 // With weights (Options.Weights), Estimate uses the weighted means and
 // variances, and n is: for "scott", Kish's effective size (Σw)²/Σw², as

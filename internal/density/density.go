@@ -30,10 +30,20 @@
 //     Gaussian's truncation at 6σ drops at most exp(−18) ≈ 1.5e-8 of each
 //     point's peak 1/(2πσ²) (tested: 1e-6 relative on cells above 1% of
 //     the maximum).
-//   - Other points carry the binning error of linear binning, of order
-//     (cell/h)²: below 1% relative on cells above 1% of the maximum when h
-//     is at least 5 cells (tested on real points; see the tests for the
-//     figures).
+//   - Other points carry the error of linear binning. Measured on 522 real
+//     points (Chicago arsons) with cells of 100 m, the largest error as a
+//     fraction of the surface's maximum was 0.0185 for the quartic with
+//     h = 6 cells, 0.0025 with h = 15 cells, 0.003 and 0.0012 for the
+//     Gaussian with σ = 6 and 8 cells, and 0.0057 for the Epanechnikov with
+//     h = 15 cells; the tests hold it under 0.75·(cell/h)², or 0.1·cell/h
+//     for the Epanechnikov, whose kink at the edge of its support makes
+//     the error first order. Use cells of h/10 or smaller for maps that
+//     must agree with the exact sum to 1%.
+//   - The surface integrates to Σw up to the Riemann sum of the sampled
+//     kernel: 4.4e-5 relative for the quartic and 1.3e-3 for the
+//     Epanechnikov with h = 10 cells, 1e-9 for the Gaussian (when the
+//     grid holds every kernel; the default bounds cut the Gaussian at 3σ,
+//     which keeps 1 − exp(−4.5) ≈ 98.9% of each point's mass).
 //
 // Set Options.Exact to sum directly over the points instead (O(n·cells);
 // for small data or to check a surface).

@@ -65,7 +65,7 @@ func (g *Grid) Sum() float64 {
 // Rounding: corner coordinates are computed as MinX + col·CellSize (and
 // likewise for y) and written in the shortest form that reads back to the
 // same float64; "value" is written with 6 significant digits (relative
-// rounding error at most 5e-7). Cells whose value is exactly 0 are left
+// rounding error at most 5e-6). Cells whose value is exactly 0 are left
 // out; a value that rounds to 0 cannot occur, since 6 significant digits
 // keep any non-zero float64 non-zero.
 func (g *Grid) GeoJSON(w io.Writer) error {
