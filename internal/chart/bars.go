@@ -78,6 +78,12 @@ func Bars(opt BarOptions) template.HTML {
 		opt.NoDataLabel = "No data"
 	}
 	bars := slices.Clone(opt.Bars)
+	for i := range bars {
+		bars[i].HasValue = bars[i].HasValue && finite(bars[i].Value)
+		if !finite(bars[i].Low) || !finite(bars[i].High) {
+			bars[i].Low, bars[i].High = 0, 0
+		}
+	}
 	slices.SortStableFunc(bars, func(a, b Bar) int {
 		switch {
 		case a.HasValue != b.HasValue:
@@ -203,7 +209,7 @@ func Sparkline(values []float64, w, h int) template.HTML {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	last := -1
 	for i, v := range values {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if !finite(v) {
 			continue
 		}
 		lo, hi, last = math.Min(lo, v), math.Max(hi, v), i
@@ -221,7 +227,7 @@ func Sparkline(values []float64, w, h int) template.HTML {
 	var d strings.Builder
 	pen := false
 	for i, v := range values {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if !finite(v) {
 			pen = false
 			continue
 		}

@@ -122,10 +122,17 @@ func esc(s string) string {
 	return b.String()
 }
 
-// idFor returns id when set, or a prefix derived from parts.
+// idFor returns id when set, with any character other than an ASCII
+// letter, digit, '-' or '_' replaced by '-' so that it is a valid id that
+// aria-labelledby can name, or else a prefix derived from parts.
 func idFor(id string, parts ...string) string {
 	if id != "" {
-		return esc(id)
+		return strings.Map(func(r rune) rune {
+			if r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+				return r
+			}
+			return '-'
+		}, id)
 	}
 	h := fnv.New32a()
 	for _, p := range parts {
@@ -140,14 +147,15 @@ func num(v float64) string {
 	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
 }
 
-// plain formats v without locale, with up to 3 significant decimals; it is
-// the default Format.
+// plain formats v without locale: integers as they are, other numbers
+// with four significant digits but at least one decimal; it is the default
+// Format.
 func plain(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	}
 	d := 3 - int(math.Floor(math.Log10(math.Abs(v))))
-	d = max(0, min(d, 6))
+	d = max(1, min(d, 6))
 	s := strconv.FormatFloat(v, 'f', d, 64)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
@@ -162,8 +170,10 @@ func textWidth(s string, size float64) float64 {
 	return float64(utf8.RuneCountInString(s)) * size * 0.58
 }
 
-// niceTicks returns round tick values covering [lo, hi] with about n
-// intervals: steps of 1, 2, 2.5 or 5 times a power of ten.
+// niceTicks returns round tick values covering [lo, hi] in about n
+// intervals: a step of 1, 2, 2.5 or 5 times a power of ten, the one whose
+// number of intervals is nearest n with the least of the axis left empty
+// (the wider step on a tie).
 func niceTicks(lo, hi float64, n int) []float64 {
 	if !(hi > lo) {
 		if lo == 0 {
@@ -174,25 +184,47 @@ func niceTicks(lo, hi float64, n int) []float64 {
 			lo = 0
 		}
 	}
-	raw := (hi - lo) / float64(max(n, 1))
-	p := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := p * 10
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= raw*0.999999 {
-			step = m * p
-			break
+	n = max(n, 1)
+	p := math.Pow(10, math.Floor(math.Log10((hi-lo)/float64(n))))
+	step, best := 0.0, math.Inf(1)
+	for _, m := range []float64{10, 5, 2.5, 2, 1, 0.5} {
+		s := m * p
+		k := math.Ceil(hi/s-1e-9) - math.Floor(lo/s+1e-9)
+		// Distance from n intervals, plus twice the share of the axis
+		// left empty.
+		if d := math.Abs(k-float64(n)) + 2*(1-(hi-lo)/(k*s)); d < best {
+			step, best = s, d
 		}
 	}
-	start := math.Floor(lo/step+1e-9) * step
+	// Ticks are rounded to the step's decimals, to drop binary noise such
+	// as 0.6000000000000001.
+	scale := math.Pow(10, math.Max(0, 1-math.Floor(math.Log10(step))))
+	first := math.Floor(lo/step + 1e-9)
 	var ticks []float64
-	for i := 0; ; i++ {
-		v := start + float64(i)*step
-		// Round away binary noise such as 0.30000000000000004.
-		v = math.Round(v/step*1e6) / 1e6 * step
+	for i := 0.0; i <= 200; i++ {
+		v := math.Round((first+i)*step*scale) / scale
 		ticks = append(ticks, v)
-		if v >= hi-step*1e-9 || i > 100 {
+		if v >= hi-step*1e-9 {
 			break
 		}
 	}
 	return ticks
+}
+
+// finite reports whether v is neither NaN nor infinite.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// safeHref returns href if it is a relative URL or uses http, https or
+// mailto, and "" otherwise, so that a javascript: URL never becomes a link.
+func safeHref(href string) string {
+	h := strings.TrimSpace(href)
+	i := strings.IndexAny(h, ":/?#")
+	if i < 0 || h[i] != ':' {
+		return href
+	}
+	switch strings.ToLower(h[:i]) {
+	case "http", "https", "mailto":
+		return href
+	}
+	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -79,8 +80,8 @@ func checkSVG(t *testing.T, s string) (elements map[string]int) {
 				case n == "aria-labelledby":
 					labelledby = a.Value
 				case n == "font-size":
-					if a.Value < "11" && len(a.Value) == 2 || len(a.Value) < 2 {
-						t.Errorf("font-size %s below 11", a.Value)
+					if v, err := strconv.ParseFloat(strings.TrimSuffix(a.Value, "px"), 64); err != nil || v < 11 {
+						t.Errorf("font-size %q below 11", a.Value)
 					}
 				case n == "href" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Value)), "javascript:"):
 					t.Errorf("javascript: link %q", a.Value)

@@ -188,8 +188,9 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 	}
 
 	links := false
-	for _, s := range shapes {
-		links = links || s.Href != ""
+	for i := range shapes {
+		shapes[i].Href = safeHref(shapes[i].Href)
+		links = links || shapes[i].Href != ""
 	}
 	role := "img"
 	if links {
@@ -251,7 +252,7 @@ func drawArea(b *writer, p projection, s *Shape, opt MapOptions, id string, brea
 	}
 	fill, class := "url(#"+id+"-nd)", "area nodata"
 	label := s.Label
-	if s.HasValue {
+	if s.HasValue && finite(s.Value) {
 		if c := Classify(s.Value, breaks); c >= 0 {
 			fill, class = colors[c], "area"
 		}

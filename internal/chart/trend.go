@@ -90,7 +90,7 @@ func Trend(opt TrendOptions) template.HTML {
 				index[p.Label] = len(labels)
 				labels = append(labels, p.Label)
 			}
-			if !p.HasValue || math.IsNaN(p.Y) || math.IsInf(p.Y, 0) {
+			if !p.HasValue || !finite(p.Y) {
 				continue
 			}
 			lo, hi = math.Min(lo, p.Y), math.Max(hi, p.Y)
@@ -108,9 +108,6 @@ func Trend(opt TrendOptions) template.HTML {
 		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
 	}
 	ticks := niceTicks(lo, hi, 5)
-	if !opt.ZeroBased && len(ticks) > 2 && lo == hi {
-		ticks = niceTicks(lo-math.Abs(lo)*0.1, hi+math.Abs(hi)*0.1, 5)
-	}
 	y0, y1 := ticks[0], ticks[len(ticks)-1]
 
 	// Legend entries, laid out in rows above the plot.
@@ -246,7 +243,7 @@ func Trend(opt TrendOptions) template.HTML {
 
 // hasBand reports whether p has an interval to draw.
 func hasBand(p Point) bool {
-	return p.High > p.Low && !math.IsNaN(p.Low) && !math.IsNaN(p.High) && !math.IsInf(p.Low, 0) && !math.IsInf(p.High, 0)
+	return p.High > p.Low && finite(p.Low) && finite(p.High)
 }
 
 // drawSeries writes one series: band, solid and dashed segments, markers.
@@ -258,7 +255,7 @@ func drawSeries(b *writer, s Series, si int, index map[string]int, xAt func(int)
 	}
 	var pts []q
 	for _, p := range s.Points {
-		if p.HasValue && !math.IsNaN(p.Y) && !math.IsInf(p.Y, 0) {
+		if p.HasValue && finite(p.Y) {
 			pts = append(pts, q{p, index[p.Label]})
 		}
 	}
