@@ -49,7 +49,7 @@ func RateRatioTest(x1, x2 int, t1, t2 float64, conf float64) (RateRatio, error) 
 	if x2 == 0 {
 		rr.Ratio, rr.High = math.Inf(1), math.Inf(1)
 	}
-	p, q := t1/(t1+t2), t2/(t1+t2)
+	p, q := 1/(1+t2/t1), 1/(1+t1/t2) // without overflow of t1 + t2
 	rr.P = binomTestP(x1, x1+x2, p, q)
 	return rr, nil
 }

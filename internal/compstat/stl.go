@@ -88,6 +88,9 @@ func STL(y []float64, period int, opt STLOptions) (Decomposition, error) {
 	rem := make([]float64, n)
 	for i := range y {
 		rem[i] = y[i] - season[i] - trend[i]
+		if !isFinite(rem[i]) || !isFinite(season[i]) || !isFinite(trend[i]) || !isFinite(rw[i]) {
+			return Decomposition{}, atalaya.Errorf(atalaya.EINVALID, "STL cannot decompose values this large (the components overflow)")
+		}
 	}
 	return Decomposition{Seasonal: season, Trend: trend, Remainder: rem, Weights: rw, Options: o}, nil
 }
@@ -414,3 +417,6 @@ func stlest(y []float64, span, ideg int, xs float64, nleft, nright int, w []floa
 	}
 	return ys, true
 }
+
+// isFinite reports whether v is neither NaN nor infinite.
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
