@@ -79,17 +79,26 @@ func (p projection) xy(q geo.Point) (x, y float64) {
 // pt is a projected point in tenths of a pixel, the precision of the path.
 type pt struct{ x, y int }
 
-// simplifyRing projects ring, simplifies it by Douglas–Peucker with
-// tolerance tol in pixels and rounds it to tenths of a pixel. It returns
+// simplifyRing projects ring, simplifies it by a radial-distance pass and
+// Douglas–Peucker with tolerance tol in pixels and rounds it to tenths of a pixel. It returns
 // the ring without its closing point and its area in px², and nil when
 // fewer than three distinct points remain.
 func simplifyRing(p projection, ring []geo.Point, tol float64) ([]pt, float64) {
 	if len(ring) < 3 {
 		return nil, 0
 	}
-	xs := make([][2]float64, len(ring))
+	// Points closer than tol to the last one kept are dropped first (as
+	// simplify.js does): at map scale most of a boundary's points are,
+	// and the Douglas–Peucker pass then has far fewer to scan.
+	xs := make([][2]float64, 0, len(ring))
 	for i, q := range ring {
-		xs[i][0], xs[i][1] = p.xy(q)
+		x, y := p.xy(q)
+		if n := len(xs); n > 0 && i < len(ring)-1 {
+			if dx, dy := x-xs[n-1][0], y-xs[n-1][1]; dx*dx+dy*dy < tol*tol {
+				continue
+			}
+		}
+		xs = append(xs, [2]float64{x, y})
 	}
 	keep := make([]bool, len(xs))
 	keep[0], keep[len(xs)-1] = true, true
