@@ -85,7 +85,8 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 					}
 					// Sums of the same values in another order may differ in
 					// the last bits; count such ties as ties (≥).
-					tol := 1e-9 * math.Abs(o)
+					// The threshold o−tol is below o even when o is 0.
+					thr := o - (1e-9*math.Abs(o) + 1e-300)
 					larger := 0
 					sum, sum2 := 0.0, 0.0
 					m := uint32(n - 1)
@@ -133,9 +134,8 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 							lag += wt[q] * v[r]
 						}
 						s := a*lag + b
-						if s >= o-tol {
-							larger++
-						}
+						// s ≥ thr without a branch: the sign bit of thr − s.
+						larger += int(math.Float64bits(thr-s) >> 63)
 						sum += s
 						sum2 += s * s
 					}
