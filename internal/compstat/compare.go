@@ -41,7 +41,8 @@ type Change struct {
 
 // Comparison is one row of a CompStat report: a window ending on the
 // report date against the window just before and the same window a year
-// earlier.
+// earlier. A baseline (or the window itself) that begins before the data
+// is read as NoData and not tested.
 type Comparison struct {
 	Window     string // "7d", "28d" or "ytd" (by day); "1m", "3m" or "ytd" (by month)
 	Period     Period
@@ -104,10 +105,15 @@ func Compare(series []DayCount, asOf time.Time, alpha float64) ([]Comparison, er
 
 // compare builds one Comparison from the three windows.
 func compare(window string, cur, prev, ly Period, sum func(Period) (int, bool), alpha float64) Comparison {
-	n, _ := sum(cur)
+	n, covered := sum(cur)
 	c := Comparison{Window: window, Period: cur, Current: n}
 	c.VsPrevious = change(n, cur, prev, sum, alpha)
 	c.VsLastYear = change(n, cur, ly, sum, alpha)
+	if !covered { // the window begins before the data: a partial count
+		for _, ch := range []*Change{&c.VsPrevious, &c.VsLastYear} {
+			ch.Test, ch.Percent, ch.Reading, ch.Q = nil, nil, NoData, 1
+		}
+	}
 	c.Previous, c.LastYear = c.VsPrevious.Count, c.VsLastYear.Count
 	c.Reading = c.VsLastYear.Reading
 	return c

@@ -1,6 +1,7 @@
 package compstat
 
 import (
+	"encoding/json"
 	"math"
 
 	"github.com/oas-atalaya/atalaya"
@@ -52,6 +53,20 @@ func RateRatioTest(x1, x2 int, t1, t2 float64, conf float64) (RateRatio, error) 
 	p, q := 1/(1+t2/t1), 1/(1+t1/t2) // without overflow of t1 + t2
 	rr.P = binomTestP(x1, x1+x2, p, q)
 	return rr, nil
+}
+
+// MarshalJSON writes the infinite ratio and upper bound of x2 = 0 as null,
+// which JSON can carry.
+func (r RateRatio) MarshalJSON() ([]byte, error) {
+	num := func(v float64) any {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil
+		}
+		return v
+	}
+	return json.Marshal(map[string]any{
+		"ratio": num(r.Ratio), "low": num(r.Low), "high": num(r.High), "p": num(r.P), "conf": num(r.Conf),
+	})
 }
 
 // Reading labels a change from a previous count to a current one.

@@ -1,6 +1,7 @@
 package compstat_test
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -77,5 +78,23 @@ func TestRateRatio_Read(t *testing.T) {
 		if got := r.Read(0.05); got != c.want {
 			t.Errorf("RateRatioTest(%d, %d).Read(0.05) = %q; want %q (p = %g)", c.x1, c.x2, got, c.want, r.P)
 		}
+	}
+}
+
+func TestRateRatio_MarshalJSON(t *testing.T) {
+	r, err := compstat.RateRatioTest(5, 0, 1, 1, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["ratio"] != nil || m["high"] != nil || m["low"] == nil || m["p"] == nil {
+		t.Errorf("json.Marshal(%+v) = %s; want null ratio and high, numbers otherwise", r, b)
 	}
 }

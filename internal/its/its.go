@@ -15,7 +15,7 @@ const (
 	NonRobust = "nonrobust" // model-based: (X'WX)⁻¹, times the dispersion when Quasi
 	HC0       = "HC0"       // White's sandwich (statsmodels' HC0 for a GLM)
 	HC1       = "HC1"       // HC0 × n/(n−p), as R's sandwich::vcovHC; statsmodels' GLM gives HC0 here
-	HC3       = "HC3"       // residuals scaled by 1/(1−h), as sandwich::vcovHC(type = "HC3")
+	HC3       = "HC3"       // residuals scaled by 1/(1−h), as sandwich::vcovHC(type = "HC3"); statsmodels' GLM gives HC0 here too
 	HAC       = "HAC"       // Newey–West with Bartlett weights, no small-sample correction (statsmodels' cov_type="HAC")
 )
 
@@ -63,13 +63,15 @@ type Result struct {
 	Iterations int
 	CovType    string
 	HACLags    int
-	// Fitted is the model's expected count per period; Counterfactual the
+	// Observed is Input.Y; Fitted is the model's expected count per period; Counterfactual the
 	// same with the level and slope change set to zero, with its
 	// confidence band (delta method on the log scale).
-	Fitted, Counterfactual, CFLow, CFHigh []float64
-	LevelChange, SlopeChange              Effect
-	Cumulative                            Effect
-	Reading                               string
+	Observed, Fitted, Counterfactual, CFLow, CFHigh []float64
+	// LevelChange and SlopeChange are rate ratios; SlopeChange is the zero
+	// Effect when Input.LevelOnly.
+	LevelChange, SlopeChange Effect
+	Cumulative               Effect
+	Reading                  string
 }
 
 // Fit fits the segmented Poisson regression described in the package
@@ -101,6 +103,7 @@ func Fit(in Input) (*Result, error) {
 		DF:         n - p,
 		Iterations: g.iter,
 		CovType:    in.CovType,
+		Observed:   in.Y,
 		Fitted:     g.mu,
 	}
 	if in.CovType == HAC {
