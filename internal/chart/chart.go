@@ -26,6 +26,16 @@
 // they can be translated. Each chart should carry a table alternative on its
 // page: the SVG is a picture of the numbers, not a replacement for them.
 //
+// The SVGs carry width and height attributes for their natural size; a page
+// makes them fluid with `svg.chart { max-width: 100%; height: auto }`. Its
+// stylesheet can also reach these classes: "chart" with "map", "trend" or
+// "bars" on the root, "sparkline"; in maps "area", "nodata", "highlight"
+// and "legend" (areas with links sit in <a> elements, so a focus style such
+// as `.map a:focus-visible path { stroke: #000; stroke-width: 2 }` marks
+// the keyboard position); in trends "series s0"…, "band", "line",
+// "provisional", "point", "axis x", "axis y" and "axis-title"; in bar
+// charts "bar" and "highlight".
+//
 // Element ids inside an SVG (title, desc, patterns) are prefixed with the
 // options' ID, so that several charts can share a page; charts without an ID
 // get one derived from their content, which is unique unless the same chart

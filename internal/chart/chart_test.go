@@ -87,8 +87,9 @@ func TestPlainAndTenths(t *testing.T) {
 func TestNoScriptAnywhere(t *testing.T) {
 	evil := `"><script>alert(1)</script><x onload="y`
 	shape := Shape{ID: evil, Name: evil, Label: evil, Href: "javascript:alert(1)", Geometry: square(0, 0, 1, false), HasValue: true, Value: math.NaN()}
+	shapes := []Shape{shape}
 	outs := []string{
-		string(Map([]Shape{shape}, MapOptions{ID: evil, Title: evil, Desc: evil, Unit: evil, NoDataLabel: evil, Highlight: evil})),
+		string(Map(shapes, MapOptions{ID: evil, Title: evil, Desc: evil, Unit: evil, NoDataLabel: evil, Highlight: evil})),
 		string(Trend(TrendOptions{ID: evil, Title: evil, Desc: evil, XLabel: evil, YLabel: evil, ProvisionalLabel: evil, BandLabel: evil,
 			Series: []Series{{Name: evil, Points: []Point{{Label: evil, Y: 1, Low: 0, High: 2, HasValue: true, Provisional: true}}}}})),
 		string(Bars(BarOptions{ID: evil, Title: evil, Desc: evil, XLabel: evil, NoDataLabel: evil, Highlight: evil,
@@ -99,6 +100,9 @@ func TestNoScriptAnywhere(t *testing.T) {
 		if strings.Contains(s, "<script") || strings.Contains(s, "<x ") || strings.Contains(s, "javascript:") {
 			t.Errorf("output %d is not escaped: %.300s", i, s)
 		}
+	}
+	if shapes[0].Href != shape.Href {
+		t.Errorf("Map changed its caller's shapes")
 	}
 	if !strings.Contains(outs[0], `role="img"`) || strings.Contains(outs[0], "<a ") {
 		t.Errorf("a javascript: link was drawn")

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/oas-atalaya/atalaya/internal/geo"
 )
@@ -188,9 +189,10 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 	}
 
 	links := false
-	for i := range shapes {
-		shapes[i].Href = safeHref(shapes[i].Href)
-		links = links || shapes[i].Href != ""
+	parts := []string{"map", opt.Title, opt.Desc}
+	for _, s := range shapes {
+		links = links || safeHref(s.Href) != ""
+		parts = append(parts, s.ID, strconv.FormatFloat(s.Value, 'g', -1, 64))
 	}
 	role := "img"
 	if links {
@@ -198,7 +200,7 @@ func Map(shapes []Shape, opt MapOptions) template.HTML {
 		// technology (its children are presentational).
 		role = "group"
 	}
-	id := idFor(opt.ID, "map", opt.Title, opt.Desc)
+	id := idFor(opt.ID, parts...)
 	var b writer
 	b.open(id, role, "chart map", float64(opt.Width), height, opt.Title, opt.Desc)
 	b.f(`<defs><pattern id="%s-nd" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">`+
@@ -271,11 +273,12 @@ func drawArea(b *writer, p projection, s *Shape, opt MapOptions, id string, brea
 		class += " highlight"
 		extra = ` stroke="#000000" stroke-width="2"`
 	}
-	if s.Href != "" {
-		b.f(`<a href="%s" aria-label="%s">`, esc(s.Href), esc(tip))
+	href := safeHref(s.Href)
+	if href != "" {
+		b.f(`<a href="%s" aria-label="%s">`, esc(href), esc(tip))
 	}
 	b.f(`<path class="%s" d="%s" fill="%s"%s><title>%s</title></path>`, class, d, fill, extra, esc(tip))
-	if s.Href != "" {
+	if href != "" {
 		b.f(`</a>`)
 	}
 }
