@@ -60,7 +60,7 @@ func (ev *evaluator) setup(v []float64) {
 
 func (ev *evaluator) solve() {
 	if ev.solver == "projected" {
-		ev.qp.solveProjected(20000, 1e-12)
+		ev.qp.solveProjected(3000, 1e-9)
 		return
 	}
 	if !ev.qp.solveActiveSet() {
