@@ -7,8 +7,8 @@ import (
 )
 
 // STLOptions are the parameters of STL, named as in R's stats::stl. Start
-// from DefaultSTLOptions, which sets R's defaults; a zero window or jump
-// means R's default for it.
+// from DefaultSTLOptions, which sets R's defaults; a zero window, jump or
+// loop count means R's default for it.
 type STLOptions struct {
 	// SWindow is the span in lags of the loess window for the seasonal
 	// extraction, odd and at least 7; 0 means "periodic": the seasonal
@@ -22,9 +22,12 @@ type STLOptions struct {
 	SJump   int // 0: ceil(SWindow/10)
 	TJump   int // 0: ceil(TWindow/10)
 	LJump   int // 0: ceil(LWindow/10)
-	Robust  bool
-	Inner   int // inner loop passes; 0: 2, or 1 when Robust
-	Outer   int // robustness iterations; 0 when not Robust; 0 with Robust: 15
+	// Robust sets R's robust defaults: Inner 1 and Outer 15 instead of 2
+	// and 0. With Outer > 0 outliers are downweighted (bisquare weights of
+	// the remainder) whether or not Robust is set, as in R.
+	Robust bool
+	Inner  int // inner loop passes; 0: 2, or 1 when Robust
+	Outer  int // robustness iterations; 0: none, or 15 when Robust
 }
 
 // DefaultSTLOptions returns R's defaults for stl(x, s.window = sWindow),
@@ -133,9 +136,6 @@ func stlDefaults(o STLOptions, n, period int) (STLOptions, error) {
 	}
 	if o.Robust && o.Outer == 0 {
 		o.Outer = 15
-	}
-	if !o.Robust {
-		o.Outer = 0
 	}
 	return o, nil
 }

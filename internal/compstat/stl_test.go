@@ -26,6 +26,11 @@ var stlCases = []struct {
 		o.TWindow, o.SDegree = 31, 1
 		return o
 	}()},
+	{"s7_outer3", func() compstat.STLOptions {
+		o := compstat.DefaultSTLOptions(7)
+		o.Outer = 3
+		return o
+	}()},
 }
 
 // TestSTL_R checks seasonal, trend and robustness weights against R's

@@ -58,7 +58,8 @@ cases <- list(
   list(name = "periodic", args = list(s.window = "periodic")),
   list(name = "s7", args = list(s.window = 7)),
   list(name = "s13_robust", args = list(s.window = 13, robust = TRUE)),
-  list(name = "s21_t31_deg1", args = list(s.window = 21, t.window = 31, s.degree = 1))
+  list(name = "s21_t31_deg1", args = list(s.window = 21, t.window = 31, s.degree = 1)),
+  list(name = "s7_outer3", args = list(s.window = 7, outer = 3))
 )
 for (sn in names(series)) {
   x <- series[[sn]]
