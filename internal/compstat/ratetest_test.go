@@ -14,6 +14,8 @@ import (
 func TestRateRatioTest_R(t *testing.T) {
 	header, rows := readGolden(t, "testdata/golden_poisson_test.csv")
 	c := column(header)
+	worst := 0.0
+	defer func() { t.Logf("largest relative difference from R: %.2g", worst) }()
 	for _, r := range rows {
 		x1, x2 := int(num(t, r[c["x1"]])), int(num(t, r[c["x2"]]))
 		t1, t2, conf := num(t, r[c["t1"]]), num(t, r[c["t2"]]), num(t, r[c["conf"]])
@@ -34,6 +36,9 @@ func TestRateRatioTest_R(t *testing.T) {
 			// absolutely.
 			{"p", got.P, num(t, r[c["p"]]), 1e-300},
 		} {
+			if f.want != 0 && !math.IsInf(f.want, 0) && f.want > 1e-300 {
+				worst = math.Max(worst, math.Abs(f.got-f.want)/math.Abs(f.want))
+			}
 			if !closeTo(f.got, f.want, 1e-6, f.floor) {
 				t.Errorf("RateRatioTest(%d, %d, %g, %g, %g) %s = %.17g; want %.17g (R)", x1, x2, t1, t2, conf, f.name, f.got, f.want)
 			}

@@ -37,6 +37,10 @@ type Input struct {
 }
 
 // Coef is one estimated coefficient, with its rate ratio exp(Estimate).
+// Names, in order: intercept, time, level, slope (left out with
+// LevelOnly), then sin1, cos1, sin2, cos2, … Z, P and the interval use the
+// normal distribution, as statsmodels and Epi::ci.exp do (R's summary of a
+// quasipoisson glm uses t with n − p degrees of freedom for P).
 type Coef struct {
 	Name               string
 	Estimate, SE, Z, P float64
@@ -63,9 +67,10 @@ type Result struct {
 	Iterations int
 	CovType    string
 	HACLags    int
-	// Observed is Input.Y; Fitted is the model's expected count per period; Counterfactual the
-	// same with the level and slope change set to zero, with its
-	// confidence band (delta method on the log scale).
+	// Observed is Input.Y; Fitted is the model's expected count per
+	// period; Counterfactual is the same with the level and slope change
+	// set to zero, and CFLow and CFHigh its confidence band (delta method
+	// on the log scale, with the chosen covariance).
 	Observed, Fitted, Counterfactual, CFLow, CFHigh []float64
 	// LevelChange and SlopeChange are rate ratios; SlopeChange is the zero
 	// Effect when Input.LevelOnly.
