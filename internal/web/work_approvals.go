@@ -1,0 +1,229 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/cube"
+	"github.com/oas-atalaya/atalaya/internal/storeutil"
+)
+
+// The approval queue lists, per source × area × year, the live total (the
+// source's current figures, as a release would snapshot them now) next to
+// the latest release's, with the status, the months reported and the last
+// decision; an approver validates or publishes a row through the release
+// API's handler (its per-object checks and audit entry).
+
+// approvalRow is one source × area × year of the queue.
+type approvalRow struct {
+	Source     string
+	SourceType atalaya.SourceType
+	Area       string
+	Period     string
+	Live       int64            // the total a release made now would have
+	Months     int              // months with figures at the area
+	Status     atalaya.Status   // of the latest release, or preliminary
+	Last       *atalaya.Release // the latest release
+	Published  *atalaya.Release // the latest published release
+	Changed    bool             // the live total differs from the latest release's
+	Embargoed  bool             // the latest published release is not public yet
+	Selected   bool             // the row the decision form is about
+	Href       string           // the row's link
+}
+
+// workApprovals is what work_approvals.html shows.
+type workApprovals struct {
+	Rows     []approvalRow
+	Selected *approvalRow
+	Reason   string
+	Embargo  string
+	Error    string
+	Notice   string
+}
+
+// approvalQueue computes the queue's rows.
+func (s *Server) approvalQueue(r *http.Request) ([]approvalRow, error) {
+	ctx := r.Context()
+	srcs, err := s.Store.Sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []approvalRow
+	for _, src := range srcs {
+		rels, err := s.Store.Releases(ctx, atalaya.ReleaseFilter{Source: src.ID})
+		if err != nil {
+			return nil, err
+		}
+		years := map[string][]string{} // area → years
+		add := func(area, year string) {
+			if !slices.Contains(years[area], year) {
+				years[area] = append(years[area], year)
+			}
+		}
+		for _, rel := range rels {
+			add(rel.Area, rel.Period)
+		}
+		if src.Country != "" {
+			rep, err := s.Store.Reporting(ctx, 0, atalaya.CubeFilter{Areas: []string{src.Country}, SourceType: src.Type})
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range rep {
+				if len(k.Period) >= 4 {
+					add(src.Country, k.Period[:4])
+				}
+			}
+		}
+		for area, ys := range years {
+			rs, err := s.approvalRows(r, src, area, ys, rels)
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, rs...)
+		}
+	}
+	slices.SortFunc(rows, func(a, b approvalRow) int {
+		if c := strings.Compare(a.Source, b.Source); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Area, b.Area); c != 0 {
+			return c
+		}
+		return strings.Compare(b.Period, a.Period) // newest first
+	})
+	return rows, nil
+}
+
+// approvalRows are the rows of one source and area.
+func (s *Server) approvalRows(r *http.Request, src atalaya.Source, area string, years []string, rels []atalaya.Release) ([]approvalRow, error) {
+	snaps, err := cube.Snapshots(r.Context(), s.Store, src.ID, area, years)
+	if atalaya.ErrorCode(err) == atalaya.ENOTFOUND {
+		return nil, nil // an area the node no longer has
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	var out []approvalRow
+	for _, y := range years {
+		row := approvalRow{Source: src.ID, SourceType: src.Type, Area: area, Period: y, Status: atalaya.StatusPreliminary}
+		_, total, err := storeutil.ReleaseSnapshot(atalaya.Release{Source: src.ID, Area: area, Period: y}, src.Type, snaps[y])
+		if err != nil {
+			return nil, err
+		}
+		row.Live = total
+		months := map[string]bool{}
+		for _, c := range snaps[y] {
+			if c.Area == area && len(c.Period) == 7 {
+				months[c.Period] = true
+			}
+		}
+		row.Months = len(months)
+		for i := range rels {
+			rel := &rels[i]
+			if rel.Area != area || rel.Period != y {
+				continue
+			}
+			row.Last, row.Status = rel, rel.Status
+			if rel.Status == atalaya.StatusPublished {
+				row.Published = rel
+			}
+		}
+		if row.Last == nil && total == 0 {
+			continue
+		}
+		row.Changed = row.Last != nil && row.Last.Total != row.Live
+		row.Embargoed = row.Published != nil && row.Published.PublicFrom().After(now)
+		row.Href = "/work/approvals?" + url.Values{"source": {src.ID}, "area": {area}, "period": {y}}.Encode()
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// handleWorkApprovals is GET /work/approvals: the queue, and the decision
+// form of the row named by ?source=&area=&period=. Reading it is a read
+// of live figures, audited as read.approvals.
+func (s *Server) handleWorkApprovals(w http.ResponseWriter, r *http.Request) {
+	if _, _, err := s.workAccounts(r); err != nil {
+		s.workError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	s.renderApprovals(w, r, http.StatusOK, workApprovals{Notice: notice(r)}, q.Get("source"), q.Get("area"), q.Get("period"))
+}
+
+func (s *Server) renderApprovals(w http.ResponseWriter, r *http.Request, status int, d workApprovals, source, area, period string) {
+	if err := s.record(r, "read.approvals", "releases:queue", ""); err != nil {
+		s.workError(w, r, err)
+		return
+	}
+	rows, err := s.approvalQueue(r)
+	if err != nil {
+		s.workError(w, r, err)
+		return
+	}
+	for i := range rows {
+		if rows[i].Source == source && rows[i].Area == area && rows[i].Period == period {
+			rows[i].Selected = true
+			d.Selected = &rows[i]
+		}
+	}
+	d.Rows = rows
+	s.render(w, r, status, "work_approvals.html", s.newPage(w, r, "work", "work.approvals.title", d))
+}
+
+// handleWorkApprovalsPost is POST /work/approvals: validates or publishes
+// one row (status=validated|published, a reason, for publishing an
+// optional embargo date) by the release API's handler.
+func (s *Server) handleWorkApprovalsPost(w http.ResponseWriter, r *http.Request) {
+	if _, _, err := s.workAccounts(r); err != nil {
+		s.workError(w, r, err)
+		return
+	}
+	if err := postForm(w, r, 64<<10); err != nil {
+		s.workError(w, r, err)
+		return
+	}
+	req := releaseRequest{Source: field(r, "source"), Area: field(r, "area"), Period: field(r, "period"),
+		Status: atalaya.Status(field(r, "status")), Reason: field(r, "reason")}
+	d := workApprovals{Reason: req.Reason, Embargo: field(r, "embargo")}
+	err := func() error {
+		if req.Reason == "" {
+			return atalaya.Errorf(atalaya.EINVALID, "give the reason for the decision: it is kept in the revision log and the audit log")
+		}
+		if d.Embargo != "" {
+			if req.Status != atalaya.StatusPublished {
+				return atalaya.Errorf(atalaya.EINVALID, "an embargo applies to published figures only")
+			}
+			t, err := time.Parse(time.DateOnly, d.Embargo)
+			if err != nil {
+				return atalaya.Errorf(atalaya.EINVALID, "embargo %q: give a date (YYYY-MM-DD)", d.Embargo)
+			}
+			req.Embargo = &t
+		}
+		body, err := json.Marshal(req)
+		if err != nil {
+			return err
+		}
+		c := s.callAPI(r, s.handleRelease, strings.NewReader(string(body)), "application/json")
+		if c.status != http.StatusCreated {
+			return apiError(c)
+		}
+		return nil
+	}()
+	if err != nil {
+		code := atalaya.ErrorCode(err)
+		if code != atalaya.EINVALID && code != atalaya.ENOTFOUND {
+			s.workError(w, r, err)
+			return
+		}
+		d.Error = atalaya.ErrorMessage(err)
+		s.renderApprovals(w, r, statusOf(code), d, req.Source, req.Area, req.Period)
+		return
+	}
+	redirectDone(w, r, "/work/approvals", "released", nil)
+}
