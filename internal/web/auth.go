@@ -231,6 +231,18 @@ func permissions(a Action) []authz.Permission {
 	case ActionRevokeToken:
 		// The admin's rule first, so that a refusal names the owner rule.
 		return []authz.Permission{authz.PermRevokeAnyToken, authz.PermManageOwnTokens}
+	case ActionWork:
+		// Any permission beyond public reads: every signed-in role holds one.
+		return []authz.Permission{authz.PermReadBatches, authz.PermUpload, authz.PermReadLive, authz.PermValidate,
+			authz.PermPublish, authz.PermEditMappings, authz.PermManageUsers, authz.PermManageSources, authz.PermManageSettings}
+	case ActionEditMappings:
+		return []authz.Permission{authz.PermEditMappings}
+	case ActionManageUsers:
+		return []authz.Permission{authz.PermManageUsers}
+	case ActionManageSources:
+		return []authz.Permission{authz.PermManageSources}
+	case ActionManageSettings:
+		return []authz.Permission{authz.PermManageSettings}
 	}
 	return nil
 }
