@@ -125,7 +125,7 @@ type Options struct {
 }
 
 // maxCells bounds the grid so that a mistaken cell size fails fast.
-const maxCells = 50_000_000
+const maxCells = 25_000_000
 
 // gaussTrunc is where the Gaussian kernel is cut, in σ.
 const gaussTrunc = 6.0
@@ -232,8 +232,27 @@ func newGrid(pts [][2]float64, opt Options, h float64) (*Grid, error) {
 	if cols*rows > maxCells {
 		return nil, atalaya.Errorf(atalaya.EINVALID, "cell size %v over bounds %v gives %.0f × %.0f cells, more than %d: use larger cells", c, b, cols, rows, maxCells)
 	}
-	if r := reach(opt.Kernel, h) / c; r > 4096 {
-		return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v is %.0f cells of %v: at most 4096 cells (use larger cells)", h, r, c)
+	r := math.Ceil(reach(opt.Kernel, h) / c)
+	if r > 4096 {
+		return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v reaches %.0f cells of %v: at most 4096 cells (use larger cells)", h, r, c)
+	}
+	if !opt.Exact {
+		if (cols+2*r+2)*(rows+2*r+2) > 2*maxCells {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v with cells of %v needs a margin of %.0f cells around %.0f × %.0f cells: too large (use larger cells)", h, c, r+1, cols, rows)
+		}
+		if h < c/2 {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v is less than half the cell size %v: binning would blur it (use smaller cells, or Exact)", h, c)
+		}
+	}
+	sw := float64(len(pts))
+	if opt.Weights != nil {
+		sw = 0
+		for _, w := range opt.Weights {
+			sw += w
+		}
+	}
+	if peak := sw * kernel(opt.Kernel, h, 0); !finite(peak) {
+		return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v with total weight %v gives a peak density of %v: out of range", h, sw, peak)
 	}
 	return &Grid{
 		MinX: b[0], MinY: b[1], CellSize: c,

@@ -68,7 +68,11 @@ func (g *Grid) Sum() float64 {
 // rounding error at most 5e-6). Cells whose value is exactly 0 are left
 // out; a value that rounds to 0 cannot occur, since 6 significant digits
 // keep any non-zero float64 non-zero.
-func (g *Grid) GeoJSON(w io.Writer) error {
+func (g *Grid) GeoJSON(w io.Writer) error { return g.GeoJSONAbove(w, 0) }
+
+// GeoJSONAbove is GeoJSON for the cells whose value is greater than min
+// (for instance 1e-3 of Max(), to leave out a Gaussian kernel's far tails).
+func (g *Grid) GeoJSONAbove(w io.Writer, min float64) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`{"type":"FeatureCollection","features":[`)
 	first := true
@@ -78,7 +82,7 @@ func (g *Grid) GeoJSON(w io.Writer) error {
 		y1 := g.MinY + float64(r+1)*g.CellSize
 		for c := 0; c < g.Cols; c++ {
 			v := g.Values[r*g.Cols+c]
-			if v == 0 {
+			if v <= min {
 				continue
 			}
 			if !first {

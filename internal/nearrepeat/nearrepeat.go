@@ -46,7 +46,10 @@
 //
 // Distances are Euclidean or Manhattan on projected coordinates in metres,
 // or great-circle (haversine, Earth radius 6,371,008.8 m) when LonLat is
-// set. Time differences are in days, counted on each time's own calendar:
+// set; pairs are then found on an equirectangular projection scaled at the
+// largest |latitude|, with a 1% margin, which finds every pair for bands
+// up to a few hundred kilometres, but not pairs across the ±180°
+// meridian. Time differences are in days, counted on each time's own calendar:
 // the calendar day plus the wall-clock fraction of the day, so that dates
 // at local midnight are whole days apart even across a daylight-saving
 // change.
@@ -163,6 +166,9 @@ func Knox(ctx context.Context, ev []Event, opt Options) (*Result, error) {
 	for i, e := range ev {
 		if !finite(e.X) || !finite(e.Y) {
 			return nil, atalaya.Errorf(atalaya.EINVALID, "event %d has coordinates (%v, %v): they must be finite numbers", i+1, e.X, e.Y)
+		}
+		if !opt.LonLat && (math.Abs(e.X) > 1e12 || math.Abs(e.Y) > 1e12) {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "event %d has coordinates (%v, %v): beyond ±1e12 m, not projected metres", i+1, e.X, e.Y)
 		}
 		if opt.LonLat && (e.X < -180 || e.X > 180 || e.Y < -90 || e.Y > 90) {
 			return nil, atalaya.Errorf(atalaya.EINVALID, "event %d has longitude %v, latitude %v: outside [-180, 180] × [-90, 90]", i+1, e.X, e.Y)
