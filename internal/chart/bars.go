@@ -130,7 +130,7 @@ func Bars(opt BarOptions) template.HTML {
 	if plotW < 40 {
 		return ""
 	}
-	ticks := niceTicks(lo, hi, max(2, min(6, int(plotW/90))))
+	ticks := niceTicks(lo, hi, max(2, min(8, int(plotW/70))))
 	x0, x1 := ticks[0], ticks[len(ticks)-1]
 	xAt := func(v float64) float64 { return left + plotW*(v-x0)/(x1-x0) }
 	plotH := float64(len(bars)) * row

@@ -84,3 +84,20 @@ func TestSparkline(t *testing.T) {
 		}
 	}
 }
+
+// TestBarsMexico ranks the 32 states, the longest names included, as the
+// area profile shows them.
+func TestBarsMexico(t *testing.T) {
+	var bars []Bar
+	for i, s := range mexico(t) {
+		v := s.Value / 5
+		bars = append(bars, Bar{ID: s.ID, Label: s.Name, Value: v, Low: v * 0.85, High: v * 1.15, HasValue: s.HasValue,
+			Text: strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1) + map[bool]string{true: " *", false: ""}[i%9 == 4]})
+	}
+	svg := string(Bars(BarOptions{ID: "rank", Title: "Posición entre entidades", Bars: bars, Highlight: "08", XLabel: "Víctimas por 100 000",
+		NoDataLabel: "Sin datos", Format: func(v float64) string { return strings.Replace(fmt.Sprintf("%g", v), ".", ",", 1) }}))
+	if el := checkSVG(t, svg); el["rect"] != 30 {
+		t.Errorf("%d bars, want 30 (two states without data)", el["rect"])
+	}
+	golden(t, "bars_mexico", svg)
+}
