@@ -1,6 +1,7 @@
 package compstat_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -169,4 +170,29 @@ func TestYearOverYear(t *testing.T) {
 	if got[2].Test.P != 1 || *got[2].Percent != 0 {
 		t.Errorf("March 2024, 9 vs 9: %+v; want no change, p = 1", got[2])
 	}
+}
+
+func ExampleCompare() {
+	// Burglaries: 3 a day in 2023, then 4 a day from 2024.
+	var s []compstat.DayCount
+	for d := date(2023, 1, 1); !d.After(date(2024, 3, 31)); d = d.AddDate(0, 0, 1) {
+		n := 3
+		if d.Year() == 2024 {
+			n = 4
+		}
+		s = append(s, compstat.DayCount{Day: d, Count: n})
+	}
+	cs, err := compstat.Compare(s, date(2024, 3, 31), 0.05)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range cs {
+		fmt.Printf("%-3s %4d vs %4d a year earlier (%+.0f%%, p = %.2g): %s\n",
+			c.Window, c.Current, c.LastYear, *c.VsLastYear.Percent, c.VsLastYear.Test.P, c.Reading)
+	}
+	// Output:
+	// 7d    28 vs   21 a year earlier (+33%, p = 0.39): no significant change (noise)
+	// 28d  112 vs   84 a year earlier (+33%, p = 0.054): no significant change (noise)
+	// ytd  364 vs  270 a year earlier (+35%, p = 0.00034): significant increase
 }

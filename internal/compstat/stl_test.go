@@ -34,10 +34,10 @@ var stlCases = []struct {
 }
 
 // TestSTL_R checks seasonal, trend and robustness weights against R's
-// stats::stl on nottem, co2 and Mexico's monthly homicide victims, to
+// stats::stl on nottem, co2, UKgas (quarterly) and Mexico's monthly homicide victims, to
 // 1e-6 relative (the largest relative difference is logged).
 func TestSTL_R(t *testing.T) {
-	for _, series := range []string{"nottem", "co2", "mexico"} {
+	for series, period := range map[string]int{"nottem": 12, "co2": 12, "ukgas": 4, "mexico": 12} {
 		header, rows := readGolden(t, "testdata/golden_stl_"+series+".csv")
 		c := column(header)
 		y := make([]float64, len(rows))
@@ -46,7 +46,7 @@ func TestSTL_R(t *testing.T) {
 		}
 		for _, sc := range stlCases {
 			t.Run(series+"/"+sc.name, func(t *testing.T) {
-				d, err := compstat.STL(y, 12, sc.opt)
+				d, err := compstat.STL(y, period, sc.opt)
 				if err != nil {
 					t.Fatal(err)
 				}

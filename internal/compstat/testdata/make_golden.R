@@ -45,13 +45,14 @@ hdr(f, "poisson.test(c(x1, x2), c(t1, t2), conf.level = conf): estimate, conf.in
 suppressWarnings(write.table(format(out, digits = 17), f, sep = ",", quote = FALSE,
                              row.names = FALSE, append = TRUE))
 
-## stl() on monthly series: R's nottem and co2, and Mexico's national
+## stl() on monthly series: R's nottem and co2, the quarterly UKgas, and Mexico's national
 ## monthly homicide victims (SESNSP, Homicidio doloso, 2015-01 .. 2025-06),
 ## aggregated from ../shared/data/mexico_sesnsp (see testdata/mexico_homicide_monthly.csv).
 mx <- read.csv("testdata/mexico_homicide_monthly.csv", comment.char = "#")
 series <- list(
   nottem = nottem,
   co2 = co2,
+  ukgas = UKgas,
   mexico = ts(mx$victims, start = c(2015, 1), frequency = 12)
 )
 cases <- list(
