@@ -5,8 +5,10 @@
 // 28 days, or of the year to date, against the same window a year earlier
 // and against the window just before, and says with an exact test whether
 // the change is larger than Poisson noise (RateRatioTest, the conditional
-// binomial test of R's poisson.test). YearOverYear compares each month with
-// the same month a year before. STL is a port of the Fortran behind R's
+// binomial test of R's poisson.test). CompareMonths does the same for a
+// monthly series, and CompareTable for a table of offences by area, with
+// Benjamini–Hochberg q-values so that a large table does not flag noise.
+// YearOverYear compares each month with the same month a year before. STL is a port of the Fortran behind R's
 // stats::stl (Cleveland, Cleveland, McRae and Terpenning 1990) and matches
 // it to rounding.
 //

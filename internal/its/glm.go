@@ -23,7 +23,7 @@ const maxIter = 100
 
 // fitPoisson fits y ~ Poisson(exp(Xβ + offset)) by iteratively reweighted
 // least squares (each step a QR solve of the weighted problem), starting
-// as R and statsmodels do from mu = (y + mean(y))/2, and iterating until
+// as statsmodels does from mu = (y + mean(y))/2, and iterating until
 // the coefficients change by less than 1e-12 relative.
 func fitPoisson(x *mat.Dense, y, offset []float64) (*glm, error) {
 	n, p := x.Dims()
