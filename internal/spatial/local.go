@@ -140,6 +140,9 @@ func GetisOrd(x []float64, w *Weights, opt Options) (Result, error) {
 			xbar = mean - d/N
 			s2 = (ss - d*d*float64(n)/N) / N
 			denom = sum - x[i]
+			if s2 <= 1e-12*m2 {
+				return Result{}, atalaya.Errorf(atalaya.EINVALID, "the values other than x[%d] are all equal, so Gi is undefined there; use Gi* (Star)", i)
+			}
 		}
 		f.a[i], f.b[i] = 1/denom, selfW[i]*x[i]/denom
 		r.Lag[i] = lag + selfW[i]*x[i]

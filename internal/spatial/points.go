@@ -117,8 +117,8 @@ func checkPoints(pts [][2]float64) error {
 	}
 	for i, p := range pts {
 		for _, v := range p {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return atalaya.Errorf(atalaya.EINVALID, "point %d has a coordinate that is not a finite number", i)
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > maxMagnitude {
+				return atalaya.Errorf(atalaya.EINVALID, "point %d has a coordinate that is not a finite number within ±1e70", i)
 			}
 		}
 	}

@@ -48,11 +48,14 @@ func twoSided(z float64) float64 {
 }
 
 // checkFinite returns an EINVALID error naming the first element of x that
-// is NaN or infinite.
+// is NaN, infinite, or beyond ±maxMagnitude.
 func checkFinite(name string, x []float64) error {
 	for i, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return atalaya.Errorf(atalaya.EINVALID, "%s[%d] is %v; every value must be a finite number", name, i, v)
+		}
+		if math.Abs(v) > maxMagnitude {
+			return atalaya.Errorf(atalaya.EINVALID, "%s[%d] is %v; values beyond ±1e70 are not supported (rescale them)", name, i, v)
 		}
 	}
 	return nil
@@ -72,6 +75,10 @@ func checkVariable(x []float64, w *Weights) error {
 	}
 	return checkFinite("x", x)
 }
+
+// maxMagnitude bounds the values the statistics accept, so that sums of
+// fourth powers cannot overflow.
+const maxMagnitude = 1e70
 
 // meanVar returns the mean and the population variance Σ(x−x̄)²/n, with
 // the mean removed first for accuracy.

@@ -35,6 +35,10 @@ func TestLocalInvalid(t *testing.T) {
 			_, err := GetisOrd([]float64{1, -2, 3, 4, 5, 6, 7, 8, 9}, w, Options{})
 			return err
 		}, "non-negative"},
+		{"Gi one non-zero", func() error {
+			_, err := GetisOrd([]float64{0, 0, 0, 0, 7, 0, 0, 0, 0}, w, Options{})
+			return err
+		}, "other than x[4] are all equal"},
 		{"self in Gi", func() error { _, err := GetisOrd(ok, self, Options{}); return err }, "set Star"},
 		{"self in Moran", func() error { _, err := LocalMoran(ok, self, Options{}); return err }, "self-weights"},
 		{"perms", func() error { _, err := LocalMoran(ok, w, Options{Permutations: -1}); return err }, "permutations"},
@@ -44,10 +48,16 @@ func TestLocalInvalid(t *testing.T) {
 			_, err := GlobalMoran([]float64{1, 2}, must(Grid(1, 2, true)), 0, 0)
 			return err
 		}, "at least 3"},
-		{"no links", func() error { _, err := GlobalMoran([]float64{1, 2, 3}, must(Grid(1, 3, true)).withoutLinks(), 0, 0); return err }, "no links"},
+		{"no links", func() error {
+			_, err := GlobalMoran([]float64{1, 2, 3}, must(Grid(1, 3, true)).withoutLinks(), 0, 0)
+			return err
+		}, "no links"},
 		{"EB lengths", func() error { _, err := EmpiricalBayes([]float64{1}, []float64{1, 2}); return err }, "1 event counts but 2"},
 		{"EB pop", func() error { _, err := EmpiricalBayes([]float64{1, 2}, []float64{1, 0}); return err }, "positive"},
-		{"EB events", func() error { _, err := SpatialEmpiricalBayes([]float64{1, -2}, []float64{1, 1}, must(Grid(1, 2, true))); return err }, "negative"},
+		{"EB events", func() error {
+			_, err := SpatialEmpiricalBayes([]float64{1, -2}, []float64{1, 1}, must(Grid(1, 2, true)))
+			return err
+		}, "negative"},
 		{"SEB weights", func() error { _, err := SpatialEmpiricalBayes([]float64{1, 2}, []float64{1, 1}, w); return err }, "one observation per area"},
 		{"AR no events", func() error { _, err := AssuncaoReis([]float64{0, 0}, []float64{1, 1}); return err }, "no events"},
 		{"NNI area", func() error { _, err := NearestNeighbourIndex([][2]float64{{0, 0}, {1, 1}}, 0); return err }, "study area"},
