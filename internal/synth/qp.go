@@ -18,13 +18,18 @@ type qp struct {
 	in   []bool
 	kkt  []float64 // (m+1)×(m+2) augmented system
 	idx  []int
+	// warm is the support of the last solution: the next solve starts
+	// there when the equality problem on it is still feasible (the V
+	// search solves many neighbouring problems).
+	warm    []bool
+	hasWarm bool
 }
 
 func newQP(j int) *qp {
 	return &qp{
 		j: j, h: make([]float64, j*j), q: make([]float64, j),
 		w: make([]float64, j), z: make([]float64, j), g: make([]float64, j),
-		in: make([]bool, j), kkt: make([]float64, (j+1)*(j+2)), idx: make([]int, 0, j),
+		in: make([]bool, j), warm: make([]bool, j), kkt: make([]float64, (j+1)*(j+2)), idx: make([]int, 0, j),
 	}
 }
 
@@ -67,10 +72,12 @@ func (p *qp) solveActiveSet() bool {
 			best, bestF = a, f
 		}
 	}
-	for a := range p.w {
-		p.w[a], p.in[a] = 0, false
+	if !p.warmStart() {
+		for a := range p.w {
+			p.w[a], p.in[a] = 0, false
+		}
+		p.w[best], p.in[best] = 1, true
 	}
-	p.w[best], p.in[best] = 1, true
 	for iter := 0; iter < 5*j+50; iter++ {
 		// Gradient Hw − q; the multiplier of Σw = 1 is the gradient on
 		// the free set (equal there at a solution of the equality problem).
@@ -94,6 +101,8 @@ func (p *qp) solveActiveSet() bool {
 			}
 		}
 		if enter < 0 {
+			copy(p.warm, p.in)
+			p.hasWarm = true
 			return true
 		}
 		p.in[enter] = true
@@ -102,6 +111,35 @@ func (p *qp) solveActiveSet() bool {
 		}
 	}
 	return false
+}
+
+// warmStart starts from the last support if the equality problem on it
+// has a strictly positive solution, which is then a feasible point.
+func (p *qp) warmStart() bool {
+	if !p.hasWarm {
+		return false
+	}
+	copy(p.in, p.warm)
+	if !p.solveEQP() {
+		return false
+	}
+	for _, a := range p.idx {
+		if !(p.z[a] > 0) {
+			return false
+		}
+	}
+	for a := range p.w {
+		p.w[a] = 0
+	}
+	var sum float64
+	for _, a := range p.idx {
+		p.w[a] = p.z[a]
+		sum += p.z[a]
+	}
+	for _, a := range p.idx {
+		p.w[a] /= sum
+	}
+	return true
 }
 
 // inner solves the equality-constrained problem on the free set, moving

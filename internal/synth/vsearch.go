@@ -56,7 +56,22 @@ func (ev *evaluator) setup(v []float64) {
 			p.h[a*j+b] = p.h[b*j+a]
 		}
 	}
+	// With fewer predictors than donors H is singular and the optimal
+	// weights may form a whole face of the simplex. A ridge of 1e-10 of
+	// the largest diagonal picks the one of least norm, so the weights
+	// depend on V alone (continuously), not on the solver's path, at a
+	// cost of about 1e-10 relative in the objective.
+	var dmax float64
+	for a := 0; a < j; a++ {
+		dmax = math.Max(dmax, p.h[a*j+a])
+	}
+	for a := 0; a < j; a++ {
+		p.h[a*j+a] += ridge * dmax
+	}
 }
+
+// ridge is the relative regularisation of H (see setup).
+const ridge = 1e-10
 
 func (ev *evaluator) solve() {
 	if ev.solver == "projected" {
