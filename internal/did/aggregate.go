@@ -32,9 +32,32 @@ type Aggregate struct {
 	Crit      float64
 }
 
+// AggOptions are aggte's optional arguments. Nil means not set.
+type AggOptions struct {
+	// BalanceE keeps, in the event study, only the groups observed for at
+	// least BalanceE periods after treatment, and event times up to it.
+	BalanceE *int
+	// MinE and MaxE bound the event times of the event study; MaxE also
+	// bounds the post-treatment effects used by Simple and Group.
+	MinE, MaxE *int
+}
+
 // Aggregate combines the group-time effects as aggte(type = kind) does,
 // with influence functions that include the estimation of the weights.
 func (gt *GroupTime) Aggregate(kind string) (*Aggregate, error) {
+	return gt.AggregateWith(kind, AggOptions{})
+}
+
+// AggregateWith is Aggregate with aggte's balance_e, min_e and max_e.
+func (gt *GroupTime) AggregateWith(kind string, o AggOptions) (*Aggregate, error) {
+	minE, maxE := math.MinInt, math.MaxInt
+	if o.MinE != nil {
+		minE = *o.MinE
+	}
+	if o.MaxE != nil {
+		maxE = *o.MaxE
+	}
+	post := func(r Row) bool { return r.Post && r.Period-r.Group <= maxE }
 	a := &aggregator{gt: gt, n: gt.Units}
 	a.pg = map[int]float64{}
 	for _, g := range gt.unitG {
@@ -49,11 +72,11 @@ func (gt *GroupTime) Aggregate(kind string) (*Aggregate, error) {
 	var overall part
 	switch kind {
 	case Simple:
-		overall = a.combine(a.rows(func(r Row) bool { return r.Post }), true)
+		overall = a.combine(a.rows(post), true)
 	case Group:
 		var pgs []float64
 		for _, g := range gt.groups {
-			p := a.combine(a.rows(func(r Row) bool { return r.Group == g && r.Post }), false)
+			p := a.combine(a.rows(func(r Row) bool { return r.Group == g && post(r) }), false)
 			if p.ok {
 				p.key = g
 				parts = append(parts, p)
@@ -62,15 +85,27 @@ func (gt *GroupTime) Aggregate(kind string) (*Aggregate, error) {
 		}
 		overall = a.overGroups(parts, pgs)
 	case Dynamic:
-		for _, e := range a.keys(func(r Row) int { return r.Period - r.Group }) {
-			p := a.combine(a.rows(func(r Row) bool { return r.Period-r.Group == e }), true)
+		keep := func(Row) bool { return true }
+		lastT := gt.periods[len(gt.periods)-1]
+		if o.BalanceE != nil {
+			be := *o.BalanceE
+			keep = func(r Row) bool { return lastT-r.Group >= be }
+		}
+		for _, e := range a.keys(func(r Row) int { return r.Period - r.Group }, keep) {
+			if e < minE || e > maxE {
+				continue
+			}
+			if o.BalanceE != nil && (e > *o.BalanceE || e < *o.BalanceE-lastT+gt.periods[0]) {
+				continue
+			}
+			p := a.combine(a.rows(func(r Row) bool { return r.Period-r.Group == e && keep(r) }), true)
 			p.key = e
 			parts = append(parts, p)
 		}
 		overall = mean(parts, func(p part) bool { return p.key >= 0 }, a.n)
 	case Calendar:
 		minG := gt.groups[0]
-		for _, t := range a.keys(func(r Row) int { return r.Period }) {
+		for _, t := range a.keys(func(r Row) int { return r.Period }, func(Row) bool { return true }) {
 			if t < minG {
 				continue
 			}
@@ -138,10 +173,14 @@ func (a *aggregator) rows(keep func(Row) bool) []int {
 	return ks
 }
 
-// keys lists the distinct values of key over the rows, in increasing order.
-func (a *aggregator) keys(key func(Row) int) []int {
+// keys lists the distinct values of key over the kept rows, in
+// increasing order.
+func (a *aggregator) keys(key func(Row) int, keep func(Row) bool) []int {
 	var out []int
 	for _, r := range a.gt.Rows {
+		if !keep(r) {
+			continue
+		}
 		v := key(r)
 		if !containsInt(out, v) {
 			out = append(out, v)

@@ -205,17 +205,30 @@ func TestPublishedREADME(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	one := 1
+	if aggs["dynamic_balance_e1"], err = gt.AggregateWith(did.Dynamic, did.AggOptions{BalanceE: &one}); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	defer func() {
+		if checked != 35 {
+			t.Errorf("checked %d published values; want all 35", checked)
+		}
+	}()
 	for _, r := range readCSV(t, "published_readme_values_rounded.csv") {
 		if r["aggregation"] == "pretest_wald_pvalue" {
 			if want := num(t, r["estimate"]); math.Abs(gt.PreTestP-want) > 5e-6 {
 				t.Errorf("pre-test p = %.6f; want %s", gt.PreTestP, r["estimate"])
 			}
+			checked++
 			continue
 		}
 		est, se, ok := publishedLookup(gt, aggs, r)
 		if !ok {
+			t.Errorf("no value for %v", r)
 			continue
 		}
+		checked++
 		if want := num(t, r["estimate"]); math.Abs(est-want) > 0.5e-4+1e-12 {
 			t.Errorf("%s %s/%s = %.6f; want %s", r["aggregation"], r["group"], r["time_or_event"], est, r["estimate"])
 		}
@@ -243,7 +256,7 @@ func publishedLookup(gt *did.GroupTime, aggs map[string]*did.Aggregate, r map[st
 	}
 	a, ok := aggs[kind]
 	if !ok {
-		return 0, 0, false // balance_e is not implemented
+		return 0, 0, false
 	}
 	if overall {
 		return a.ATT, a.SE, true
