@@ -127,6 +127,10 @@ type Options struct {
 // maxCells bounds the grid so that a mistaken cell size fails fast.
 const maxCells = 25_000_000
 
+// maxTaps bounds the convolution's work: about 10 s on one core. A
+// quartic of radius 25 cells on 1000 × 1000 cells is 1e9.
+const maxTaps = 2e10
+
 // gaussTrunc is where the Gaussian kernel is cut, in σ.
 const gaussTrunc = 6.0
 
@@ -240,6 +244,15 @@ func newGrid(pts [][2]float64, opt Options, h float64) (*Grid, error) {
 		if (cols+2*r+2)*(rows+2*r+2) > 2*maxCells {
 			return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v with cells of %v needs a margin of %.0f cells around %.0f × %.0f cells: too large (use larger cells)", h, c, r+1, cols, rows)
 		}
+		// Work in kernel taps, so that a bandwidth far larger than the
+		// grid fails fast instead of running for minutes.
+		work := cols * rows * math.Pi * r * r / 2
+		if opt.Kernel == Gaussian {
+			work = 2 * (cols + 2*r) * (rows + 2*r) * r
+		}
+		if work > maxTaps {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v reaches %.0f cells of %v over %.0f × %.0f cells: about %.1g kernel terms, more than %.0g (use larger cells)", h, r, c, cols, rows, work, float64(maxTaps))
+		}
 		if h < c/2 {
 			return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v is less than half the cell size %v: binning would blur it (use smaller cells, or Exact)", h, c)
 		}
@@ -251,7 +264,7 @@ func newGrid(pts [][2]float64, opt Options, h float64) (*Grid, error) {
 			sw += w
 		}
 	}
-	if peak := sw * kernel(opt.Kernel, h, 0); !finite(peak) {
+	if peak := sw * 3 / (math.Pi * h * h); !finite(peak) || h*h == 0 {
 		return nil, atalaya.Errorf(atalaya.EINVALID, "bandwidth %v with total weight %v gives a peak density of %v: out of range", h, sw, peak)
 	}
 	return &Grid{
