@@ -46,7 +46,7 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 			defer wg.Done()
 			var mark []uint32 // stamp per value, for rows too long for a linear duplicate check
 			var stamp uint32
-			idx := make([]int32, 0, 64)
+			var small [16]int32
 			var pool []int32
 			for {
 				start := int(next.Add(chunk)) - chunk
@@ -70,7 +70,7 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 								pool = append(pool, int32(j))
 							}
 						}
-					} else if k > 16 && mark == nil {
+					} else if k > len(small) && mark == nil {
 						mark = make([]uint32, n)
 					}
 					src := drawer{pcg: rand.NewPCG(seed, uint64(i))}
@@ -91,47 +91,52 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 					sum, sum2 := 0.0, 0.0
 					m := uint32(n - 1)
 					for range perms {
-						idx = idx[:0]
-						if dense {
+						lag := 0.0
+						switch {
+						case dense:
 							for q := 0; q < k; q++ {
 								r := q + int(src.intn(m-uint32(q)))
 								pool[q], pool[r] = pool[r], pool[q]
+								lag += wt[q] * v[pool[q]]
 							}
-							idx = append(idx, pool[:k]...)
-						} else if k <= 16 {
-						draw:
-							for len(idx) < k {
-								r := int32(src.intn(m))
-								if r >= int32(i) {
-									r++
-								}
-								for _, q := range idx {
-									if q == r {
-										continue draw
+						case k <= len(small):
+							// Few neighbours among many values: draw, and redraw
+							// the rare repeat.
+							// seen has bit r%64 set for each r drawn, so that most
+							// draws skip the comparisons.
+							var seen uint64
+							for q := 0; q < k; {
+								r := skip(src.intn(m), i)
+								bit := uint64(1) << (uint32(r) & 63)
+								if seen&bit != 0 {
+									dup := false
+									for _, p := range small[:q] {
+										dup = dup || p == r
+									}
+									if dup {
+										continue
 									}
 								}
-								idx = append(idx, r)
+								seen |= bit
+								small[q] = r
+								lag += wt[q] * v[r]
+								q++
 							}
-						} else {
+						default:
 							stamp++
 							if stamp == 0 {
 								clear(mark)
 								stamp = 1
 							}
-							for len(idx) < k {
-								r := int32(src.intn(m))
-								if r >= int32(i) {
-									r++
+							for q := 0; q < k; {
+								r := skip(src.intn(m), i)
+								if mark[r] == stamp {
+									continue
 								}
-								if mark[r] != stamp {
-									mark[r] = stamp
-									idx = append(idx, r)
-								}
+								mark[r] = stamp
+								lag += wt[q] * v[r]
+								q++
 							}
-						}
-						lag := 0.0
-						for q, r := range idx {
-							lag += wt[q] * v[r]
 						}
 						s := a*lag + b
 						// s ≥ thr without a branch: the sign bit of thr − s.
@@ -156,6 +161,13 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 	}
 	wg.Wait()
 	return out
+}
+
+// skip maps r in [0, n−1) to the index of the r-th value other than i:
+// r, or r+1 from i on. Branch-free, since r ≥ i is a coin toss for an i in
+// the middle.
+func skip(r uint32, i int) int32 {
+	return int32(r + (uint32(i)-r-1)>>31)
 }
 
 // drawer hands out uniform integers below a bound from a PCG stream, two
