@@ -68,15 +68,19 @@ func (s *Server) approvalQueue(r *http.Request) ([]approvalRow, error) {
 		for _, rel := range rels {
 			add(rel.Area, rel.Period)
 		}
+		// Where its type reports: its country, or (a source of no one
+		// country) every country.
+		f := atalaya.CubeFilter{SourceType: src.Type}
 		if src.Country != "" {
-			rep, err := s.Store.Reporting(ctx, 0, atalaya.CubeFilter{Areas: []string{src.Country}, SourceType: src.Type})
-			if err != nil {
-				return nil, err
-			}
-			for _, k := range rep {
-				if len(k.Period) >= 4 {
-					add(src.Country, k.Period[:4])
-				}
+			f.Areas = []string{src.Country}
+		}
+		rep, err := s.Store.Reporting(ctx, 0, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range rep {
+			if len(k.Period) >= 4 && atalaya.AreaCountry(k.Area) == k.Area {
+				add(k.Area, k.Period[:4])
 			}
 		}
 		for area, ys := range years {
