@@ -97,8 +97,9 @@ const (
 	PerCell
 )
 
-// Options set how Estimate works. The zero value with a CellSize is a
-// quartic surface with the ArcGIS default radius.
+// Options set how Estimate works. The zero value is ArcGIS's default: a
+// quartic kernel, the "arcgis" radius, cells of 1/250 of the shorter side,
+// density per unit area.
 type Options struct {
 	Kernel Kernel
 	// Bandwidth is the quartic and Epanechnikov radius, or the Gaussian σ,
