@@ -2,104 +2,131 @@ package web
 
 import (
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/oas-atalaya/atalaya"
-	"github.com/oas-atalaya/atalaya/data"
+	"github.com/oas-atalaya/atalaya/internal/chart"
+	"github.com/oas-atalaya/atalaya/internal/values"
 )
 
-var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{"group": Group}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Atalaya — {{.Node}}</title><link rel="stylesheet" href="/static/style.css"></head>
-<body>
-<header>
-{{if .User}}<form class="account" method="post" action="/signout"><input type="hidden" name="csrf" value="{{.CSRF}}">Signed in as {{.User}} <button type="submit">Sign out</button></form>{{else if .SignIn}}<p class="account"><a href="/signin">Sign in</a></p>{{end}}
-<h1>Atalaya — {{.Node}}</h1>
-<p class="lead">Observatory of crime and violence. This node holds {{.Areas}} areas and {{.Sources}} sources on the <strong>{{.Backend}}</strong> backend. The public sees <strong>published</strong> figures only, after disclosure control; newer figures stay preliminary until an approver publishes them.</p>
-</header>
-<main>
-{{with .Trend}}<h2>{{.Name}} — {{.AreaName}}</h2>
-<p>{{.Definition}}</p>
-{{.Chart}}
-<table><thead><tr><th scope="col">Year</th><th scope="col" class="n">Victims</th><th scope="col" class="n">Population</th><th scope="col" class="n">Rate per 100,000</th><th scope="col" class="n">95% interval</th><th scope="col">Source</th><th scope="col">Flags</th></tr></thead><tbody>
-{{range .Rows}}<tr><td>{{.Period}}</td>{{if .Count}}<td class="n">{{group .Count}}</td><td class="n">{{group .Denominator}}</td><td class="n">{{printf "%.2f" .Rate}}</td><td class="n">{{printf "%.2f" .Low}} – {{printf "%.2f" .High}}</td>{{else}}<td colspan="4">{{.NotAvailable}}</td>{{end}}<td>{{.Source}}</td><td>{{.Flags}}</td></tr>{{end}}
-</tbody></table>
-<p>Published figures only, as the public API gives them: <a href="{{.Link}}">{{.Link}}</a> (add <code>&amp;format=csv</code>, <code>xlsx</code>, <code>sdmx-csv</code> or <code>sdmx-json</code> to download).</p>
-{{else}}<p>No figures are published yet: an approver publishes them with <code>atalaya publish</code>.</p>{{end}}
-<h2>Indicators</h2>
-<ul>{{range .Indicators}}<li><a href="/api/v1/indicators/{{.ID}}">{{.Name}}</a>{{if .SDG}} (SDG {{.SDG}}){{end}}{{if $.Country}} — <a href="/api/v1/indicators/{{.ID}}/values?area={{$.Country}}&amp;children=1">values for {{$.Country}} and its sub-areas</a>{{end}}</li>{{end}}</ul>
-<h2>Sources</h2>
-<table><thead><tr><th scope="col">Source</th><th scope="col">Agency</th><th scope="col">Type</th></tr></thead><tbody>
-{{range .SourceList}}<tr><td>{{.ID}}</td><td>{{.Agency}}</td><td>{{.Type}}</td></tr>{{end}}
-</tbody></table>
-<h2>API</h2>
-<ul>
-<li><a href="/api/v1/health">/api/v1/health</a></li>
-<li><a href="/api/v1/areas?country=MEX">/api/v1/areas?country=MEX</a> — areas (<code>?country=</code>, <code>?parent=</code>, <code>?level=</code>, <code>?q=</code>)</li>
-<li><a href="/api/v1/iccs">/api/v1/iccs</a> — the ICCS v1.0 classification</li>
-<li><a href="/api/v1/codelists">/api/v1/codelists</a> and <a href="/api/v1/codelists/mx-sesnsp-victimas/mapping">/api/v1/codelists/{id}/mapping</a> — national code lists and their versioned mappings to ICCS</li>
-<li><a href="/api/v1/sources">/api/v1/sources</a></li>
-<li><a href="/api/v1/populations?area=MEX&amp;from=2015&amp;to=2025">/api/v1/populations?area=MEX</a></li>
-<li><a href="/api/v1/indicators">/api/v1/indicators</a> — the catalogue; <code>/api/v1/indicators/{id}/values?area=MEX&amp;from=2015&amp;to=2024&amp;by=sex</code> — values (<a href="https://github.com/oas-atalaya/atalaya/blob/main/docs/api.md">docs/api.md</a>)</li>
-<li><a href="/api/v1/releases">/api/v1/releases</a> — the revision log of published figures</li>
-<li><a href="/api/v1/openapi.json">/api/v1/openapi.json</a> — the OpenAPI description of every route</li>
-<li>Restricted (<a href="/signin">sign in</a>, or an API token; what each role may do is in docs/roles.md): <a href="/api/v1/batches">/api/v1/batches</a>, <code>/api/v1/batches/{id}/rejections?format=csv</code>, <code>/api/v1/cube</code>, <code>view=live</code> on values, <code>POST /api/v1/ingest</code>, <code>POST /api/v1/releases</code>, <code>/api/v1/audit</code>, <code>/api/v1/tokens</code></li>
-</ul>
-</main>
-<footer>
-<h2>Data sources and attribution</h2>
-<ul>{{range .Attributions}}<li>{{.Data}}: {{.Text}}</li>{{end}}</ul>
-</footer>
-</body></html>`))
-
-func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	areas, err := s.Store.Areas(ctx, atalaya.AreaFilter{})
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	srcs, err := s.Store.Sources(ctx)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	name := s.NodeName
-	if name == "" {
-		name = "national node"
-	}
-	country, trend, err := s.trend(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	type indicatorLink struct{ ID, Name, SDG string }
-	var inds []indicatorLink
-	for _, ind := range s.Engine.Catalogue().Indicators {
-		inds = append(inds, indicatorLink{ind.ID, text(ind.Name, "en"), ind.SDG})
-	}
-	user, csrf, signIn := "", "", false
-	if acc, ok := s.Auth.(*Accounts); ok {
-		signIn = true
-		if id := acc.identityOf(r); id.sessionID != "" && id.err == nil && !id.p.Disabled {
-			if c, err := acc.CSRF(ctx); err == nil {
-				user, csrf = id.p.User, c.Token(id.sessionID)
-			}
-		}
-		w.Header().Set("Cache-Control", "private, no-store")
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	indexTmpl.Execute(w, map[string]any{
-		"User": user, "CSRF": csrf, "SignIn": signIn,
-		"Node": name, "Areas": len(areas), "Sources": len(srcs), "Backend": s.Store.Backend(),
-		"SourceList": srcs, "Attributions": data.Attributions(), "Trend": trend, "Country": country,
-		"Indicators": inds,
-	})
+// homeView is the Home page: the node's headline indicators.
+type homeView struct {
+	Country, CountryName string
+	LastYear, PrevYear   string
+	FirstYear            string
+	LastMonth            string // YYYY-MM
+	Published            string // the date of the latest release, as the reader writes it
+	Revision             int
+	Cards                []homeCard
 }
 
-// Group writes an integer with thousands separators: 58,685.
+// homeCard is one headline indicator.
+type homeCard struct {
+	ID, Name, Unit   string
+	CountKey         string // "%[1]s victims"
+	Last             figure // latest year
+	YearChange       float64
+	HasYearChange    bool
+	Month            figure // latest month
+	PrevMonth        figure
+	MonthChange      float64
+	HasMonthChange   bool
+	YoYChange        float64
+	HasYoY           bool
+	Spark            template.HTML
+	Explore, Methods string
+}
+
+// handleIndex is the Home page.
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := s.newPage(w, r, "home", "public.home.title", nil)
+	lang := string(p.Lang)
+	hv := &homeView{}
+	p.Data = hv
+	country, rel, err := s.nodeCountry(ctx)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if country == "" {
+		s.render(w, r, http.StatusOK, "public_home.html", p)
+		return
+	}
+	ca, err := s.Store.Area(ctx, country)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	hv.Country, hv.CountryName = country, areaName(ca, lang)
+	hv.Published, hv.Revision = p.Date(rel.PublicFrom()), rel.Revision
+	first, last := s.yearRange(ctx, "homicide-rate", country)
+	if last == 0 {
+		last, _ = strconv.Atoi(rel.Period)
+		first = last
+	}
+	hv.FirstYear, hv.LastYear, hv.PrevYear = strconv.Itoa(first), strconv.Itoa(last), strconv.Itoa(last-1)
+	hv.LastMonth = hv.LastYear + "-12"
+	for _, ind := range s.Engine.Catalogue().Indicators {
+		years, _, err := s.query(ctx, values.Query{Indicator: ind.ID, Areas: []string{country}, From: hv.FirstYear, To: hv.LastYear})
+		if err != nil || len(years) == 0 || !years[len(years)-1].Has || noEvents(years) {
+			continue // nothing published, or no source counts it
+		}
+		c := homeCard{ID: ind.ID, Name: text(ind.Name, lang), Unit: p.T(unitKey(ind)), Last: years[len(years)-1],
+			CountKey: "public.count." + string(ind.Numerator.Unit),
+			Explore:  "/explore?indicator=" + ind.ID + "&area=" + country, Methods: "/methods/" + ind.ID}
+		if len(years) > 1 {
+			c.YearChange, c.HasYearChange = change(years[len(years)-2], c.Last)
+		}
+		vals := make([]float64, len(years))
+		for i, f := range years {
+			vals[i] = math.NaN()
+			if f.Has {
+				vals[i] = f.Rate
+			}
+		}
+		c.Spark = chart.Sparkline(vals, 120, 32)
+		// The latest month, the month before and the same month a year
+		// earlier: counts, compared as counts.
+		months, _, err := s.query(ctx, values.Query{Indicator: ind.ID, Areas: []string{country},
+			From: hv.PrevYear + "-12", To: hv.LastMonth})
+		if err == nil && len(months) == 13 && months[12].HasCount {
+			c.Month, c.PrevMonth = months[12], months[11]
+			c.MonthChange, c.HasMonthChange = countChange(months[11], months[12])
+			c.YoYChange, c.HasYoY = countChange(months[0], months[12])
+		}
+		hv.Cards = append(hv.Cards, c)
+	}
+	s.render(w, r, http.StatusOK, "public_home.html", p)
+}
+
+// noEvents reports whether no figure counts anything: an indicator none
+// of the node's sources measures (they report other offences, so its
+// counts are true zeros, but a headline of zeros would mislead).
+func noEvents(fs []figure) bool {
+	for _, f := range fs {
+		if f.HasCount && f.Count > 0 {
+			return false
+		}
+		if !f.HasCount && f.NA == "public.na.suppressed" {
+			return false
+		}
+	}
+	return true
+}
+
+// countChange is the relative change of the counts from a to b.
+func countChange(a, b figure) (float64, bool) {
+	if !a.HasCount || !b.HasCount || a.Count == 0 {
+		return 0, false
+	}
+	return float64(b.Count-a.Count) / float64(a.Count), true
+}
+
+// Group writes an integer with thousands separators: 58,685 (for the
+// command line; pages use Page.Int).
 func Group(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := n < 0

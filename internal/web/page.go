@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,6 +54,35 @@ func (p *Page) Int(n int64) string { return i18n.Int(p.Lang, n) }
 
 // Pct writes a share as a percentage in the page's language.
 func (p *Page) Pct(share float64, d int) string { return i18n.Percent(p.Lang, share, d) }
+
+// R writes a rate, share or ratio: two decimals under 10, one above.
+func (p *Page) R(v float64) string {
+	if v < 10 && v > -10 {
+		return p.Num(v, 2)
+	}
+	return p.Num(v, 1)
+}
+
+// Change writes a relative change with its sign: "+3,2 %", "−12,0 %".
+func (p *Page) Change(share float64) string {
+	s := p.Pct(share, 1)
+	if share > 0 {
+		return "+" + s
+	}
+	return s
+}
+
+// Has reports whether the catalogue has key (for keys built from data).
+func (p *Page) Has(key string) bool { return p.cat.Has(key) }
+
+// TOr translates key, or returns fallback when the catalogue lacks it
+// (breakdown categories a source may add).
+func (p *Page) TOr(key, fallback string) string {
+	if p.cat.Has(key) {
+		return p.T(key)
+	}
+	return fallback
+}
 
 // Period writes an Atalaya period in the page's language.
 func (p *Page) Period(s string) string { return i18n.Period(p.Lang, s) }
@@ -149,7 +179,12 @@ func (pt *pageTemplates) get(name string) (*template.Template, error) {
 	if t, ok := pt.m[name]; ok {
 		return t, nil
 	}
-	t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(templatesFS, "templates/layout.html", "templates/"+name)
+	files := []string{"templates/layout.html", "templates/" + name}
+	if strings.HasPrefix(name, "public_") {
+		// The public pages share the templates that write figures.
+		files = append(files, "templates/public_parts.html")
+	}
+	t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(templatesFS, files...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +197,20 @@ func (pt *pageTemplates) get(name string) (*template.Template, error) {
 
 // pageFuncs are the helpers templates may call besides Page's methods.
 var pageFuncs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
+	"add":   func(a, b int) int { return a + b },
+	"join":  func(ss []string, sep string) string { return strings.Join(ss, sep) },
+	"neg":   func(v float64) bool { return v < 0 },
+	"pf":    func(p *Page, f figure) figCell { return figCell{p, f} },
+	"list":  func(xs ...string) []string { return xs },
+	"neg1":  func(n int) int { return -n },
+	"int64": func(n int) int64 { return int64(n) },
+}
+
+// figCell is a figure with its page, for the templates that write a
+// figure's cells ("rate", "flags").
+type figCell struct {
+	P *Page
+	F figure
 }
 
 // render writes page p with the template file name (in templates/) and
