@@ -30,6 +30,10 @@ type Obs struct {
 	Period     int
 	Y          float64
 	FirstTreat int // the first period in which the unit is treated; 0 = never
+	// X are optional covariates (the same number for every observation).
+	// As in R did, a comparison uses their values in its earlier period,
+	// with an intercept added, in an outcome regression (est_method "reg").
+	X []float64
 }
 
 // Control groups and base periods, as named by R did.
@@ -53,6 +57,10 @@ type Options struct {
 	Pointwise  bool    // with Bootstrap > 0, pointwise rather than uniform bands
 	Seed       uint64  // seed of the bootstrap draws
 	Alpha      float64 // 1 − confidence level; 0 means 0.05
+	// EstMethod is R did's est_method. Without covariates "reg", "ipw"
+	// and "dr" coincide; with covariates only "reg" (outcome regression,
+	// Heckman, Ichimura & Todd 1997) is implemented; "" means "reg".
+	EstMethod string
 }
 
 // Row is one group-time average treatment effect. SE is 0 where the
@@ -88,8 +96,9 @@ type GroupTime struct {
 type panel struct {
 	units   []string
 	periods []int
-	g       []int       // per unit
-	y       [][]float64 // unit × period
+	g       []int         // per unit
+	y       [][]float64   // unit × period
+	x       [][][]float64 // unit × period × covariate; nil without covariates
 }
 
 // ATTgt estimates ATT(g,t) for every treated group g and period t, as R
@@ -105,6 +114,9 @@ func ATTgt(obs []Obs, opt Options) (*GroupTime, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.x != nil && opt.EstMethod != "" && opt.EstMethod != "reg" {
+		return nil, atalaya.Errorf(atalaya.EINVALID, "estimation method %q with covariates is not implemented; use reg", opt.EstMethod)
+	}
 	gt := &GroupTime{opt: opt, periods: p.periods, unitG: p.g, Units: len(p.units)}
 	for _, g := range p.g {
 		if g > 0 && (len(gt.groups) == 0 || !containsInt(gt.groups, g)) {
@@ -118,7 +130,9 @@ func ATTgt(obs []Obs, opt Options) (*GroupTime, error) {
 	if opt.Control == NeverTreated && !containsInt(p.g, 0) {
 		return nil, atalaya.Errorf(atalaya.EINVALID, "no never-treated unit to compare with; use the not-yet-treated control group")
 	}
-	gt.estimate(p)
+	if err := gt.estimate(p); err != nil {
+		return nil, err
+	}
 	if len(gt.Rows) == 0 {
 		return nil, atalaya.Errorf(atalaya.EINVALID, "no group-time effect can be estimated: no group has both a pre-treatment period and comparison units")
 	}
@@ -149,6 +163,8 @@ func normalise(opt Options) (Options, error) {
 		return opt, atalaya.Errorf(atalaya.EINVALID, "bootstrap weights %q: want %q or %q", opt.Weights, Mammen, Rademacher)
 	case !(opt.Alpha > 0 && opt.Alpha < 1):
 		return opt, atalaya.Errorf(atalaya.EINVALID, "alpha %v: want a number between 0 and 1", opt.Alpha)
+	case opt.EstMethod != "" && opt.EstMethod != "reg" && opt.EstMethod != "ipw" && opt.EstMethod != "dr":
+		return opt, atalaya.Errorf(atalaya.EINVALID, "estimation method %q: want reg, ipw or dr", opt.EstMethod)
 	case opt.Bootstrap < 0 || opt.Bootstrap > 1_000_000:
 		return opt, atalaya.Errorf(atalaya.EINVALID, "bootstrap draws %d: want 0 to 1000000", opt.Bootstrap)
 	}
@@ -168,6 +184,14 @@ func balance(obs []Obs) (*panel, error) {
 	for _, o := range obs {
 		if math.IsNaN(o.Y) || math.IsInf(o.Y, 0) {
 			return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: outcome is not a finite number", o.Unit, o.Period)
+		}
+		if len(o.X) != len(obs[0].X) {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: %d covariates; the first observation has %d", o.Unit, o.Period, len(o.X), len(obs[0].X))
+		}
+		for _, x := range o.X {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: a covariate is not a finite number", o.Unit, o.Period)
+			}
 		}
 		if o.FirstTreat < 0 {
 			return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q: first treatment period %d is negative", o.Unit, o.FirstTreat)
@@ -194,9 +218,15 @@ func balance(obs []Obs) (*panel, error) {
 	}
 	p.y = make([][]float64, len(p.units))
 	seen := make([][]bool, len(p.units))
+	if len(obs[0].X) > 0 {
+		p.x = make([][][]float64, len(p.units))
+	}
 	for i := range p.y {
 		p.y[i] = make([]float64, len(p.periods))
 		seen[i] = make([]bool, len(p.periods))
+		if p.x != nil {
+			p.x[i] = make([][]float64, len(p.periods))
+		}
 	}
 	for _, o := range obs {
 		i, t := unitIdx[o.Unit], perIdx[o.Period]
@@ -208,6 +238,9 @@ func balance(obs []Obs) (*panel, error) {
 		}
 		seen[i][t] = true
 		p.y[i][t] = o.Y
+		if p.x != nil {
+			p.x[i][t] = o.X
+		}
 	}
 	first, last := p.periods[0], p.periods[len(p.periods)-1]
 	keep := 0
@@ -220,9 +253,15 @@ func balance(obs []Obs) (*panel, error) {
 			continue // treated from the start: nothing to compare before
 		}
 		p.units[keep], p.g[keep], p.y[keep] = p.units[i], g, p.y[i]
+		if p.x != nil {
+			p.x[keep] = p.x[i]
+		}
 		keep++
 	}
 	p.units, p.g, p.y = p.units[:keep], p.g[:keep], p.y[:keep]
+	if p.x != nil {
+		p.x = p.x[:keep]
+	}
 	if keep == 0 {
 		return nil, atalaya.Errorf(atalaya.EINVALID, "every unit is treated in the first period")
 	}
@@ -231,7 +270,7 @@ func balance(obs []Obs) (*panel, error) {
 
 // estimate computes each ATT(g,t) and its influence function, looping
 // over groups and periods exactly as R did's compute.att_gt.
-func (gt *GroupTime) estimate(p *panel) {
+func (gt *GroupTime) estimate(p *panel) error {
 	n := len(p.units)
 	nT := len(p.periods)
 	tfac := 0
@@ -260,7 +299,17 @@ func (gt *GroupTime) estimate(p *panel) {
 				gt.inf = append(gt.inf, make([]float64, n))
 				continue
 			}
-			inf, att, ok := gt.twoByTwo(p, g, tt, pret)
+			var inf []float64
+			var att float64
+			var ok bool
+			if p.x != nil {
+				var err error
+				if inf, att, ok, err = gt.twoByTwoReg(p, g, tt, pret); err != nil {
+					return err
+				}
+			} else {
+				inf, att, ok = gt.twoByTwo(p, g, tt, pret)
+			}
 			if !ok {
 				continue
 			}
@@ -269,6 +318,7 @@ func (gt *GroupTime) estimate(p *panel) {
 			gt.inf = append(gt.inf, inf)
 		}
 	}
+	return nil
 }
 
 // twoByTwo is the 2×2 comparison of group g against its controls between
@@ -276,13 +326,7 @@ func (gt *GroupTime) estimate(p *panel) {
 // whole sample as R did does (n/n1 times the subsample's).
 func (gt *GroupTime) twoByTwo(p *panel, g, tt, pret int) ([]float64, float64, bool) {
 	n := len(p.units)
-	late := p.periods[max(tt, pret)]
-	isControl := func(gi int) bool {
-		if gi == 0 {
-			return true
-		}
-		return gt.opt.Control == NotYetTreated && gi > late && gi != g
-	}
+	isControl := gt.controls(p, g, tt, pret)
 	var n1, nt, nc int
 	var st, sc float64
 	for i, gi := range p.g {
@@ -316,6 +360,18 @@ func (gt *GroupTime) twoByTwo(p *panel, g, tt, pret int) ([]float64, float64, bo
 		}
 	}
 	return inf, mt - mc, true
+}
+
+// controls reports whether a unit of group gi is a comparison unit for
+// group g between period indexes pret and tt.
+func (gt *GroupTime) controls(p *panel, g, tt, pret int) func(int) bool {
+	late := p.periods[max(tt, pret)]
+	return func(gi int) bool {
+		if gi == 0 {
+			return true
+		}
+		return gt.opt.Control == NotYetTreated && gi > late && gi != g
+	}
 }
 
 // inference fills in the standard errors and bands of every row.

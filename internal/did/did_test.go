@@ -16,9 +16,30 @@ import (
 // scenarios of testdata/r_did_ref_*.csv that need no covariates. Without
 // covariates R's dr, ipw and reg estimators coincide.
 var scenarios = map[string]did.Options{
-	"mpdta_nev_dr":  {Control: did.NeverTreated},
-	"mpdta_nev_ipw": {Control: did.NeverTreated},
-	"mpdta_nyt_dr":  {Control: did.NotYetTreated},
+	"mpdta_nev_dr":      {Control: did.NeverTreated},
+	"mpdta_nev_ipw":     {Control: did.NeverTreated},
+	"mpdta_nyt_dr":      {Control: did.NotYetTreated},
+	"mpdta_nev_reg_cov": {Control: did.NeverTreated, EstMethod: "reg"}, // xformla = ~lpop
+}
+
+// scenarioData is mpdta, with lpop as covariate for the _cov scenario.
+func scenarioData(tb testing.TB, name string) []did.Obs {
+	obs := mpdta(tb)
+	if strings.HasSuffix(name, "_cov") {
+		lpop := mpdtaColumn(tb, "lpop")
+		for i := range obs {
+			obs[i].X = []float64{lpop[i]}
+		}
+	}
+	return obs
+}
+
+func mpdtaColumn(tb testing.TB, col string) []float64 {
+	var out []float64
+	for _, r := range readCSV(tb, "mpdta.csv") {
+		out = append(out, num(tb, r[col]))
+	}
+	return out
 }
 
 const relTol = 1e-6
@@ -74,11 +95,10 @@ func near(got, want, rel float64) bool {
 }
 
 func TestATTgt_R(t *testing.T) {
-	obs := mpdta(t)
 	ref := readCSV(t, "r_did_ref_attgt.csv")
 	for name, opt := range scenarios {
 		t.Run(name, func(t *testing.T) {
-			gt, err := did.ATTgt(obs, opt)
+			gt, err := did.ATTgt(scenarioData(t, name), opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,13 +133,13 @@ func TestATTgt_R(t *testing.T) {
 }
 
 func TestPreTest_R(t *testing.T) {
-	obs := mpdta(t)
 	for _, r := range readCSV(t, "r_did_ref_pretest.csv") {
 		opt, ok := scenarios[r["scenario"]]
 		if !ok {
+			t.Errorf("scenario %s not run", r["scenario"])
 			continue
 		}
-		gt, err := did.ATTgt(obs, opt)
+		gt, err := did.ATTgt(scenarioData(t, r["scenario"]), opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,10 +157,9 @@ func TestPreTest_R(t *testing.T) {
 }
 
 func TestAggregate_R(t *testing.T) {
-	obs := mpdta(t)
 	ref := readCSV(t, "r_did_ref_aggte.csv")
 	for name, opt := range scenarios {
-		gt, err := did.ATTgt(obs, opt)
+		gt, err := did.ATTgt(scenarioData(t, name), opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,8 +320,8 @@ func TestUniversalBase(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	ok := []did.Obs{
-		{"a", 1, 1, 0}, {"a", 2, 2, 0},
-		{"b", 1, 1, 2}, {"b", 2, 3, 2},
+		{"a", 1, 1, 0, nil}, {"a", 2, 2, 0, nil},
+		{"b", 1, 1, 2, nil}, {"b", 2, 3, 2, nil},
 	}
 	cases := map[string]struct {
 		obs []did.Obs
@@ -310,17 +329,17 @@ func TestErrors(t *testing.T) {
 	}{
 		"empty":           {nil, did.Options{}},
 		"unbalanced":      {ok[:3], did.Options{}},
-		"duplicate":       {append(ok[:3:3], did.Obs{"b", 1, 1, 2}), did.Options{}},
-		"NaN":             {[]did.Obs{{"a", 1, math.NaN(), 0}, {"a", 2, 2, 0}}, did.Options{}},
+		"duplicate":       {append(ok[:3:3], did.Obs{"b", 1, 1, 2, nil}), did.Options{}},
+		"NaN":             {[]did.Obs{{"a", 1, math.NaN(), 0, nil}, {"a", 2, 2, 0, nil}}, did.Options{}},
 		"no treated":      {ok[:2], did.Options{}},
 		"no never":        {ok[2:], did.Options{}},
 		"bad control":     {ok, did.Options{Control: "x"}},
 		"bad base":        {ok, did.Options{BasePeriod: "x"}},
 		"bad alpha":       {ok, did.Options{Alpha: 2}},
-		"changing g":      {[]did.Obs{{"a", 1, 1, 0}, {"a", 2, 2, 2}}, did.Options{}},
-		"negative g":      {[]did.Obs{{"a", 1, 1, -1}, {"a", 2, 2, -1}}, did.Options{}},
-		"one period":      {[]did.Obs{{"a", 1, 1, 0}, {"b", 1, 1, 2}}, did.Options{}},
-		"all first treat": {[]did.Obs{{"a", 1, 1, 1}, {"a", 2, 2, 1}}, did.Options{}},
+		"changing g":      {[]did.Obs{{"a", 1, 1, 0, nil}, {"a", 2, 2, 2, nil}}, did.Options{}},
+		"negative g":      {[]did.Obs{{"a", 1, 1, -1, nil}, {"a", 2, 2, -1, nil}}, did.Options{}},
+		"one period":      {[]did.Obs{{"a", 1, 1, 0, nil}, {"b", 1, 1, 2, nil}}, did.Options{}},
+		"all first treat": {[]did.Obs{{"a", 1, 1, 1, nil}, {"a", 2, 2, 1, nil}}, did.Options{}},
 	}
 	for name, c := range cases {
 		_, err := did.ATTgt(c.obs, c.opt)

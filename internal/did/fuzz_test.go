@@ -33,6 +33,11 @@ func FuzzATTgt(f *testing.F) {
 				obs = append(obs, did.Obs{Unit: string(rune('a' + u)), Period: p, Y: float64(at(nu+u*nt+p)) / 7, FirstTreat: g})
 			}
 		}
+		if mode&8 != 0 {
+			for i := range obs {
+				obs[i].X = []float64{float64(at(3*i+1)) / 5}
+			}
+		}
 		if mode&4 != 0 && len(obs) > 0 {
 			obs = obs[1:] // unbalanced
 		}
