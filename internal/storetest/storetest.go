@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) atalaya.Store) {
 		{"Sessions", testSessions},
 		{"Tokens", testTokens},
 		{"Settings", testSettings},
+		{"Programmes", testProgrammes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
