@@ -65,7 +65,6 @@ func (db *DB) PutProgramme(ctx context.Context, p atalaya.Programme, create bool
 	return internal("commit programme", tx.Commit())
 }
 
-
 func scanProgramme(r scanner) (atalaya.Programme, error) {
 	var p atalaya.Programme
 	var areas, inds, start, end, created, updated string
