@@ -128,3 +128,25 @@ func FuzzLocalStats(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPointWeights compares the grid-indexed k-nearest and distance-band
+// searches with brute force on small, often degenerate, point sets
+// (repeated points, points on a line, wide ranges).
+func FuzzPointWeights(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8}, uint8(2), uint8(3))
+	f.Add([]byte{0, 0, 0, 0, 0, 0}, uint8(1), uint8(1))
+	f.Add([]byte{9, 0, 200, 0, 7, 0, 255, 1, 3, 3}, uint8(3), uint8(50))
+	f.Fuzz(func(t *testing.T, data []byte, k, d uint8) {
+		if len(data) < 4 || len(data) > 400 {
+			return
+		}
+		pts := make([][2]float64, len(data)/2)
+		for i := range pts {
+			pts[i] = [2]float64{float64(data[2*i]) * float64(data[2*i]%5), float64(data[2*i+1]) / 3}
+		}
+		kk := int(k)%(len(pts)-1) + 1
+		sameNeighbours(t, "knn", must(KNearest(pts, kk)), bruteNeighbours(pts, 0, kk))
+		dd := float64(d)/4 + 0.25
+		sameNeighbours(t, "band", must(DistanceBand(pts, dd)), bruteNeighbours(pts, dd, 0))
+	})
+}

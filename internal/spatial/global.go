@@ -166,9 +166,18 @@ func BenjaminiHochberg(p []float64) []float64 {
 // FDRCutoff returns esda's false-discovery-rate cut-off (esda.fdr): with
 // the m p-values sorted, the largest k·alpha/m such that the k-th smallest
 // p-value is below it, or alpha/m when there is none. Observations with
-// p < FDRCutoff(p, alpha) are then significant.
+// p < FDRCutoff(p, alpha) are then significant. NaN values are left out;
+// with none left the cut-off is 0.
 func FDRCutoff(p []float64, alpha float64) float64 {
-	s := slices.Clone(p)
+	s := make([]float64, 0, len(p))
+	for _, v := range p {
+		if !math.IsNaN(v) {
+			s = append(s, v)
+		}
+	}
+	if len(s) == 0 {
+		return 0
+	}
 	slices.Sort(s)
 	m := float64(len(s))
 	for k := len(s); k >= 1; k-- {
