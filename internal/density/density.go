@@ -56,6 +56,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -83,7 +84,7 @@ func (k Kernel) String() string {
 	case Epanechnikov:
 		return "epanechnikov"
 	}
-	return "kernel(" + itoa(int(k)) + ")"
+	return "kernel(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Unit is what a grid's values measure.
@@ -495,13 +496,3 @@ func parallel(ctx context.Context, n int, fn func(i int)) error {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-func itoa(i int) string {
-	if i < 0 {
-		return "-" + itoa(-i)
-	}
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
-}
