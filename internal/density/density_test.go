@@ -436,6 +436,13 @@ func TestGrid_GeoJSONAndPNG(t *testing.T) {
 	if _, _, _, a := img.At(0, g.Rows-1).RGBA(); a != 0 {
 		t.Error("an empty corner cell is not transparent")
 	}
+	// Clipping to x < 500 removes the cells east of it: about half the mass.
+	c := *g
+	c.Values = append([]float64(nil), g.Values...)
+	share := c.Clip(func(x, y float64) bool { return x < 500 })
+	if share < 0.4 || share > 0.9 || c.At(10, 15) != 0 || c.At(10, 5) != g.At(10, 5) {
+		t.Errorf("clip removed %.3f of the mass", share)
+	}
 	br := g.QuantileBreaks(4)
 	if len(br) != 3 || !(br[0] <= br[1] && br[1] <= br[2]) || density.Class(g.Max(), br) != 3 {
 		t.Errorf("breaks %v", br)

@@ -189,3 +189,21 @@ func Class(v float64, breaks []float64) int {
 	i, _ := slices.BinarySearch(breaks, v)
 	return i
 }
+
+// Clip sets to 0 every cell whose centre is not inside the study area
+// (a city's boundary, a coastline), since a kernel spreads density past
+// them, and returns the share of the surface's integral it removed.
+func (g *Grid) Clip(inside func(x, y float64) bool) float64 {
+	before := g.Sum()
+	for r := 0; r < g.Rows; r++ {
+		for c := 0; c < g.Cols; c++ {
+			if x, y := g.Center(r, c); !inside(x, y) {
+				g.Values[r*g.Cols+c] = 0
+			}
+		}
+	}
+	if before == 0 {
+		return 0
+	}
+	return (before - g.Sum()) / before
+}
