@@ -24,7 +24,9 @@
 // [7, 14) (Steenbeek, NearRepeat vignette "NRC"): its "0 to 1 days" is
 // the same day. To reproduce an old NRC table, give the NRC's bandwidth
 // multiples as edges (NRCEdges); the counts then match the NRC's and the
-// labels say what they really are.
+// labels say what they really are. The tests reproduce the NRC's published
+// observed table for 522 Chicago arsons exactly this way (with coordinates
+// read to 0.1 m, as the NRC reads them).
 //
 // # Method
 //
