@@ -32,7 +32,7 @@ type Obs struct {
 	FirstTreat int // the first period in which the unit is treated; 0 = never
 	// X are optional covariates (the same number for every observation).
 	// As in R did, a comparison uses their values in its earlier period,
-	// with an intercept added, in an outcome regression (est_method "reg").
+	// with an intercept added (see Options.EstMethod).
 	X []float64
 }
 
@@ -58,8 +58,9 @@ type Options struct {
 	Seed       uint64  // seed of the bootstrap draws
 	Alpha      float64 // 1 − confidence level; 0 means 0.05
 	// EstMethod is R did's est_method. Without covariates "reg", "ipw"
-	// and "dr" coincide; with covariates only "reg" (outcome regression,
-	// Heckman, Ichimura & Todd 1997) is implemented; "" means "reg".
+	// and "dr" coincide; with covariates "dr" (doubly robust, the default
+	// as in R did) and "reg" (outcome regression) are implemented; "" means
+	// "dr".
 	EstMethod string
 }
 
@@ -114,8 +115,8 @@ func ATTgt(obs []Obs, opt Options) (*GroupTime, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.x != nil && opt.EstMethod != "" && opt.EstMethod != "reg" {
-		return nil, atalaya.Errorf(atalaya.EINVALID, "estimation method %q with covariates is not implemented; use reg", opt.EstMethod)
+	if p.x != nil && opt.EstMethod == "ipw" {
+		return nil, atalaya.Errorf(atalaya.EINVALID, "estimation method ipw with covariates is not implemented; use dr or reg")
 	}
 	gt := &GroupTime{opt: opt, periods: p.periods, unitG: p.g, Units: len(p.units)}
 	for _, g := range p.g {
@@ -304,7 +305,11 @@ func (gt *GroupTime) estimate(p *panel) error {
 			var ok bool
 			if p.x != nil {
 				var err error
-				if inf, att, ok, err = gt.twoByTwoReg(p, g, tt, pret); err != nil {
+				est := gt.twoByTwoDR
+				if gt.opt.EstMethod == "reg" {
+					est = gt.twoByTwoReg
+				}
+				if inf, att, ok, err = est(p, g, tt, pret); err != nil {
 					return err
 				}
 			} else {
