@@ -241,9 +241,20 @@ func hasBreakdown(ind indicator.Indicator, dim string) bool {
 	return false
 }
 
-// unitKey is the catalogue key of an indicator's unit ("per 100,000").
-func unitKey(ind indicator.Indicator) string {
+// unitKey is the catalogue key of an indicator's unit ("per 100,000
+// inhabitants").
+func unitKey(ind indicator.Indicator) string { return unitKeyFor(ind, "T") }
+
+// unitKeyFor is the unit of the indicator's figures for a sex: rates by sex
+// have sex-specific denominators ("per 100,000 women").
+func unitKeyFor(ind indicator.Indicator, sex string) string {
+	d := ind.Denominator
+	if d != nil && d.Population != nil && d.Population.Sex != "T" && d.Population.Sex != "" {
+		sex = d.Population.Sex
+	}
 	switch {
+	case ind.Kind == indicator.KindRate && d != nil && d.Multiplier == 100000 && (sex == "F" || sex == "M"):
+		return "public.unit.per100k_" + sex
 	case ind.Kind == indicator.KindShare:
 		return "public.unit.percent"
 	case ind.Kind == indicator.KindRatio:

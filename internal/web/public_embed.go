@@ -37,7 +37,7 @@ func (s *Server) handleEmbed(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, p, err)
 			return
 		}
-		v.Sel, v.Name, v.Unit = sel, text(sel.Ind.Name, string(p.Lang)), p.T(unitKey(sel.Ind))
+		v.Sel, v.Name, v.Unit = sel, text(sel.Ind.Name, string(p.Lang)), p.T(unitKeyFor(sel.Ind, sel.Sex))
 		p.Title = v.Name + " — " + sel.AreaName
 		q := sel.query()
 		q.Set("lang", string(p.Lang))

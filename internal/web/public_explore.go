@@ -153,7 +153,7 @@ func (s *Server) trendData(ctx context.Context, p *Page, sel selection, id strin
 	}
 	title := p.T("public.trend.title", text(sel.Ind.Name, string(p.Lang)), sel.AreaName, p.T("public.sex."+sel.Sex))
 	svg := chart.Trend(chart.TrendOptions{ID: id, Title: title, Desc: p.T("public.trend.desc"), Series: ss,
-		XLabel: p.T("public.axis.year"), YLabel: p.T(unitKey(sel.Ind)), ZeroBased: true, Format: p.R,
+		XLabel: p.T("public.axis.year"), YLabel: p.T(unitKeyFor(sel.Ind, sel.Sex)), ZeroBased: true, Format: p.R,
 		ProvisionalLabel: p.T("public.trend.provisional"), BandLabel: p.T("public.trend.band")})
 	return svg, out, nil
 }
@@ -205,7 +205,7 @@ func (s *Server) rankData(ctx context.Context, p *Page, ind indicator.Indicator,
 	}
 	title := p.T("public.rank.title", text(ind.Name, string(p.Lang)), parentName, p.Period(y), p.T("public.sex."+sex))
 	svg := chart.Bars(chart.BarOptions{ID: id, Title: title, Desc: p.T("public.rank.desc"), Bars: bars, Highlight: highlight,
-		XLabel: p.T(unitKey(ind)), Format: p.R, NoDataLabel: p.T("public.nodata")})
+		XLabel: p.T(unitKeyFor(ind, sex)), Format: p.R, NoDataLabel: p.T("public.nodata")})
 	return svg, kids, nil
 }
 
@@ -240,7 +240,7 @@ func (s *Server) mapData(ctx context.Context, p *Page, ind indicator.Indicator, 
 	m, _ := chart.ParseMethod(method)
 	title := p.T("public.map.title", text(ind.Name, string(p.Lang)), p.Period(strconv.Itoa(year)), p.T("public.sex."+sex))
 	return chart.Map(out, chart.MapOptions{ID: "map", Title: title, Desc: p.T("public.map.desc"), Method: m, Classes: 5,
-		Format: p.R, Unit: p.T(unitKey(ind)), NoDataLabel: p.T("public.nodata"), Highlight: highlight}), nil
+		Format: p.R, Unit: p.T(unitKeyFor(ind, sex)), NoDataLabel: p.T("public.nodata"), Highlight: highlight}), nil
 }
 
 // exploreView is the explorer's page.
@@ -281,7 +281,7 @@ func (s *Server) handleExplore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &exploreView{Sel: sel, Indicators: s.indicatorOptions(lang, sel.Ind.ID), Name: text(sel.Ind.Name, lang),
-		Definition: text(sel.Ind.Definition, lang), Unit: p.T(unitKey(sel.Ind))}
+		Definition: text(sel.Ind.Definition, lang), Unit: p.T(unitKeyFor(sel.Ind, sel.Sex))}
 	p.Data = v
 	p.Title = v.Name + " — " + sel.AreaName
 	if v.Areas, err = s.areaOptions(ctx, country, lang, sel.Area); err != nil {
