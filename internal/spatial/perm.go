@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -27,140 +28,161 @@ type affine struct {
 // conditionalPermutations runs perms conditional permutations for every
 // observation of w (whose rows must not contain i itself): the neighbours
 // of i receive a random sample without replacement of the n−1 values of v
-// other than v[i]. obs[i] is the observed statistic, computed as
-// f.a[i]*lag+f.b[i] with the lag summed in neighbour order, so that ties
-// compare exactly.
+// other than v[i]. obs[i] is the observed statistic f.a[i]*lag+f.b[i];
+// simulated statistics within a relative 1e-9 of it count as ties (≥),
+// since the same values summed in another order may differ in the last
+// bits.
 //
 // Observation i draws from its own PCG stream seeded with (seed, i), so
-// the result does not depend on the number of goroutines.
+// the result does not depend on the number of goroutines. When every
+// value is exactly a float32 (counts are), the values are gathered from a
+// float32 copy, half the memory for the random reads that dominate the
+// cost; the sums are the same.
 func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, perms int, seed uint64) permStats {
+	v32 := make([]float32, len(v))
+	for i, x := range v {
+		v32[i] = float32(x)
+		if float64(v32[i]) != x {
+			return permute(v, w, f, obs, perms, seed)
+		}
+	}
+	return permute(v32, w, f, obs, perms, seed)
+}
+
+// sampler holds one goroutine's scratch space for drawing neighbours.
+type sampler struct {
+	small [16]int32
+	idx   []int32
+	pool  []int32  // the other n−1 indices, for partial Fisher–Yates
+	mark  []uint32 // stamp per value, for rows too long for a linear repeat check
+	stamp uint32
+}
+
+func permute[T float32 | float64](v []T, w *Weights, f affine, obs []float64, perms int, seed uint64) permStats {
 	n := w.N()
 	out := permStats{p: make([]float64, n), z: make([]float64, n), mean: make([]float64, n)}
 	const chunk = 256
 	var next atomic.Int64
-	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	workers := max(1, min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk))
 	var wg sync.WaitGroup
-	for range max(workers, 1) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var mark []uint32 // stamp per value, for rows too long for a linear duplicate check
-			var stamp uint32
-			var small [16]int32
-			var pool []int32
+			var s sampler
 			for {
 				start := int(next.Add(chunk)) - chunk
 				if start >= n {
 					return
 				}
 				for i := start; i < min(start+chunk, n); i++ {
-					nb, wt := w.Neighbours(i)
-					k := len(nb)
-					if k == 0 {
-						out.p[i], out.z[i], out.mean[i] = math.NaN(), math.NaN(), math.NaN()
-						continue
-					}
-					dense := 2*k > n-1
-					if dense {
-						// Most values are drawn: a partial Fisher–Yates shuffle of
-						// the other n−1 indices beats rejection.
-						pool = pool[:0]
-						for j := 0; j < n; j++ {
-							if j != i {
-								pool = append(pool, int32(j))
-							}
-						}
-					} else if k > len(small) && mark == nil {
-						mark = make([]uint32, n)
-					}
-					src := drawer{pcg: rand.NewPCG(seed, uint64(i))}
-					a, b, o := f.a[i], f.b[i], obs[i]
-					if a == 0 {
-						// Every simulated value equals the observed one (Local
-						// Moran at a value exactly at the mean): no evidence
-						// either way. esda and spdep would report the smallest
-						// p-value here.
-						out.p[i], out.z[i], out.mean[i] = 1, math.NaN(), o
-						continue
-					}
-					// Sums of the same values in another order may differ in
-					// the last bits; count such ties as ties (≥).
-					// The threshold o−tol is below o even when o is 0.
-					thr := o - (1e-9*math.Abs(o) + 1e-300)
-					larger := 0
-					sum, sum2 := 0.0, 0.0
-					m := uint32(n - 1)
-					for range perms {
-						lag := 0.0
-						switch {
-						case dense:
-							for q := 0; q < k; q++ {
-								r := q + int(src.intn(m-uint32(q)))
-								pool[q], pool[r] = pool[r], pool[q]
-								lag += wt[q] * v[pool[q]]
-							}
-						case k <= len(small):
-							// Few neighbours among many values: draw, and redraw
-							// the rare repeat.
-							// seen has bit r%64 set for each r drawn, so that most
-							// draws skip the comparisons.
-							var seen uint64
-							for q := 0; q < k; {
-								r := skip(src.intn(m), i)
-								bit := uint64(1) << (uint32(r) & 63)
-								if seen&bit != 0 {
-									dup := false
-									for _, p := range small[:q] {
-										dup = dup || p == r
-									}
-									if dup {
-										continue
-									}
-								}
-								seen |= bit
-								small[q] = r
-								lag += wt[q] * v[r]
-								q++
-							}
-						default:
-							stamp++
-							if stamp == 0 {
-								clear(mark)
-								stamp = 1
-							}
-							for q := 0; q < k; {
-								r := skip(src.intn(m), i)
-								if mark[r] == stamp {
-									continue
-								}
-								mark[r] = stamp
-								lag += wt[q] * v[r]
-								q++
-							}
-						}
-						s := a*lag + b
-						// s ≥ thr without a branch: the sign bit of thr − s.
-						larger += int(math.Float64bits(thr-s) >> 63)
-						sum += s
-						sum2 += s * s
-					}
-					if perms-larger < larger {
-						larger = perms - larger
-					}
-					out.p[i] = float64(larger+1) / float64(perms+1)
-					mean := sum / float64(perms)
-					sd := math.Sqrt(math.Max(sum2/float64(perms)-mean*mean, 0))
-					out.mean[i] = mean
-					out.z[i] = (o - mean) / sd
-					if sd == 0 {
-						out.z[i] = math.NaN()
-					}
+					out.p[i], out.z[i], out.mean[i] = observe(&s, v, w, i, f.a[i], f.b[i], obs[i], perms, seed)
 				}
 			}
 		}()
 	}
 	wg.Wait()
 	return out
+}
+
+// observe runs the permutations of observation i and returns its folded
+// pseudo p-value, standardised statistic and mean simulated statistic.
+func observe[T float32 | float64](s *sampler, v []T, w *Weights, i int, a, b, o float64, perms int, seed uint64) (p, z, mean float64) {
+	nb, wt := w.Neighbours(i)
+	k, n := len(nb), len(v)
+	if k == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	if a == 0 {
+		// Every simulated value equals the observed one (Local Moran at a
+		// value exactly at the mean): no evidence either way, where esda
+		// and spdep would report the smallest p-value.
+		return 1, math.NaN(), o
+	}
+	dense := 2*k > n-1
+	switch {
+	case dense:
+		// Most values are drawn: a partial Fisher–Yates shuffle of the
+		// other n−1 indices beats rejection.
+		s.pool = s.pool[:0]
+		for j := range n {
+			if j != i {
+				s.pool = append(s.pool, int32(j))
+			}
+		}
+	case k > len(s.small) && len(s.mark) < n:
+		s.mark = make([]uint32, n)
+	}
+	src := drawer{pcg: rand.NewPCG(seed, uint64(i))}
+	m := uint32(n - 1)
+	// The threshold o−tol is below o even when o is 0.
+	thr := o - (1e-9*math.Abs(o) + 1e-300)
+	larger := 0
+	sum, sum2 := 0.0, 0.0
+	for range perms {
+		// Draw the k indices first, then gather their values: the loads
+		// are independent and overlap.
+		var idx []int32
+		switch {
+		case dense:
+			for q := range k {
+				r := q + int(src.intn(m-uint32(q)))
+				s.pool[q], s.pool[r] = s.pool[r], s.pool[q]
+			}
+			idx = s.pool[:k]
+		case k <= len(s.small):
+			// Few neighbours among many values: draw, and redraw the rare
+			// repeat; seen has bit r%64 set for each r drawn, so that most
+			// draws skip the comparisons.
+			var seen uint64
+			for q := 0; q < k; {
+				r := skip(src.intn(m), i)
+				bit := uint64(1) << (uint32(r) & 63)
+				if seen&bit != 0 && slices.Contains(s.small[:q], r) {
+					continue
+				}
+				seen |= bit
+				s.small[q] = r
+				q++
+			}
+			idx = s.small[:k]
+		default:
+			s.stamp++
+			if s.stamp == 0 {
+				clear(s.mark)
+				s.stamp = 1
+			}
+			s.idx = s.idx[:0]
+			for len(s.idx) < k {
+				r := skip(src.intn(m), i)
+				if s.mark[r] != s.stamp {
+					s.mark[r] = s.stamp
+					s.idx = append(s.idx, r)
+				}
+			}
+			idx = s.idx
+		}
+		lag := 0.0
+		for q, r := range idx {
+			lag += wt[q] * float64(v[r])
+		}
+		st := a*lag + b
+		// st ≥ thr without a branch: the sign bit of thr − st.
+		larger += int(math.Float64bits(thr-st) >> 63)
+		sum += st
+		sum2 += st * st
+	}
+	if perms-larger < larger {
+		larger = perms - larger
+	}
+	p = float64(larger+1) / float64(perms+1)
+	mean = sum / float64(perms)
+	sd := math.Sqrt(math.Max(sum2/float64(perms)-mean*mean, 0))
+	z = (o - mean) / sd
+	if sd == 0 {
+		z = math.NaN()
+	}
+	return p, z, mean
 }
 
 // skip maps r in [0, n−1) to the index of the r-th value other than i:
