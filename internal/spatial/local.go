@@ -44,7 +44,9 @@ type Result struct {
 	// (Ord & Getis 1995 for G; conditional randomisation, Sokal et al.
 	// 1998, for I_i).
 	E, Var []float64
-	// Z is (Stat − E)/√Var and P its two-sided normal p-value.
+	// Z is (Stat − E)/√Var and P its two-sided normal p-value; both are
+	// NaN where undefined: an observation without neighbours, or one whose
+	// variance is zero because all the other values are equal.
 	Z, P []float64
 	// PSim is the folded conditional-permutation pseudo p-value, ZSim the
 	// statistic standardised by the mean and standard deviation of the
@@ -245,7 +247,7 @@ func LocalMoran(x []float64, w *Weights, opt Options) (Result, error) {
 		r.E[i] = -(zi * zi * wi) / ((nf - 1) * m2)
 		r.Var[i] = (zi / m2) * (zi / m2) * (nf / (nf - 2)) * (wi2 - wi*wi/(nf-1)) * (m2 - zi*zi/(nf-1))
 		r.Z[i] = (r.Stat[i] - r.E[i]) / math.Sqrt(r.Var[i])
-		if len(nb) == 0 || r.Var[i] == 0 {
+		if len(nb) == 0 || !(r.Var[i] > 0) {
 			r.Z[i] = math.NaN()
 		}
 		r.P[i] = twoSided(r.Z[i])
