@@ -166,8 +166,13 @@ func (p *qp) inner(enter int) bool {
 			}
 		}
 		if blocking < 0 {
+			// z sums to 1 up to the solve's rounding; make it exact.
+			var sum float64
 			for _, a := range p.idx {
-				p.w[a] = p.z[a]
+				sum += p.z[a]
+			}
+			for _, a := range p.idx {
+				p.w[a] = p.z[a] / sum
 			}
 			return true
 		}
