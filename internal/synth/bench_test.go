@@ -18,7 +18,7 @@ func BenchmarkFit(b *testing.B) {
 		b.Run(solver, func(b *testing.B) {
 			s := s
 			if solver == "projected" {
-				s.Solver = "projected"
+				s.Solver = synth.SolverProjected
 			}
 			var mspe float64
 			for b.Loop() {

@@ -65,10 +65,15 @@ type Spec struct {
 	// units whose pre-treatment RMSPE exceeds this multiple of the treated
 	// unit's (ADH 2010 used MSPE multiples 20, 5 and 2, i.e. RMSPE √20…).
 	PlaceboMaxPreRatio float64
-	// Solver "" (the exact active-set method) or "projected" (projected
-	// gradient: the naive baseline of the benchmark).
+	// Solver is SolverExact ("", the default) or SolverProjected.
 	Solver string
 }
+
+// Solvers of the inner problem.
+const (
+	SolverExact     = ""          // active-set method, exact
+	SolverProjected = "projected" // accelerated projected gradient: the benchmark's naive baseline
+)
 
 // Weight is a donor's weight in the synthetic control.
 type Weight struct {
@@ -227,6 +232,9 @@ func normaliseV(v []float64) []float64 {
 func prepare(p Panel, s Spec) (*problem, error) {
 	if err := checkPanel(p); err != nil {
 		return nil, err
+	}
+	if s.Solver != SolverExact && s.Solver != SolverProjected {
+		return nil, atalaya.Errorf(atalaya.EINVALID, "solver %q: want %q or %q", s.Solver, SolverExact, SolverProjected)
 	}
 	unit := map[string]int{}
 	for i, u := range p.Units {

@@ -103,7 +103,7 @@ func TestRandomPanelRecoversEffect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Solver = "projected"
+	s.Solver = synth.SolverProjected
 	r3, err := synth.Fit(context.Background(), p, s)
 	if err != nil {
 		t.Fatal(err)
@@ -155,6 +155,7 @@ func TestErrors(t *testing.T) {
 	bad("fit window outside", nil, func(s *synth.Spec) { s.FitFrom, s.FitTo = 1900, 1910 })
 	bad("V length", nil, func(s *synth.Spec) { s.V = []float64{1} })
 	bad("V zero", nil, func(s *synth.Spec) { s.V = make([]float64, 6) })
+	bad("solver", nil, func(s *synth.Spec) { s.Solver = "simplex" })
 	bad("unsorted periods", func(p *synth.Panel) {
 		p.Periods = append([]int(nil), p.Periods...)
 		p.Periods[0], p.Periods[1] = p.Periods[1], p.Periods[0]

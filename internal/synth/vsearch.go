@@ -74,7 +74,7 @@ func (ev *evaluator) setup(v []float64) {
 const ridge = 1e-10
 
 func (ev *evaluator) solve() {
-	if ev.solver == "projected" {
+	if ev.solver == SolverProjected {
 		ev.qp.solveProjected(3000, 1e-9)
 		return
 	}
@@ -149,7 +149,7 @@ func (ev *evaluator) searchV(ctx context.Context) ([]float64, error) {
 }
 
 func (ev *evaluator) cancelled() bool {
-	return ev.ctx != nil && ev.calls%64 == 0 && ev.ctx.Err() != nil
+	return ev.ctx != nil && ev.ctx.Err() != nil
 }
 
 // nelderMead is R's optim(method = "Nelder-Mead") (nmmin in optim.c):
