@@ -53,7 +53,7 @@ type Options struct {
 	Control    string  // NeverTreated (default) or NotYetTreated
 	BasePeriod string  // Varying (default) or Universal
 	Bootstrap  int     // multiplier bootstrap draws; 0 = analytical standard errors
-	Weights    string  // bootstrap multipliers: Mammen (default) or Rademacher
+	Weights    string  // bootstrap multipliers: Rademacher (default, as R did through BMisc) or Mammen
 	Pointwise  bool    // with Bootstrap > 0, pointwise rather than uniform bands
 	Seed       uint64  // seed of the bootstrap draws
 	Alpha      float64 // 1 − confidence level; 0 means 0.05
@@ -150,7 +150,7 @@ func normalise(opt Options) (Options, error) {
 		opt.BasePeriod = Varying
 	}
 	if opt.Weights == "" {
-		opt.Weights = Mammen
+		opt.Weights = Rademacher
 	}
 	if opt.Alpha == 0 {
 		opt.Alpha = 0.05
