@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/authz"
@@ -73,7 +74,7 @@ type workCodeList struct {
 	Sources []string
 	Version int // latest mapping version; 0 when none yet
 	Entries int64
-	Created string
+	Created time.Time
 }
 
 // handleWorkMappings is GET /work/mappings: the code lists the user may
@@ -98,7 +99,7 @@ func (s *Server) handleWorkMappings(w http.ResponseWriter, r *http.Request) {
 		wc.Sources, _ = codeListSources(cl.ID)
 		m, err := s.Store.Mapping(ctx, cl.ID, 0)
 		if err == nil {
-			wc.Version, wc.Entries, wc.Created = m.Version, int64(len(m.Entries)), m.CreatedAt
+			wc.Version, wc.Entries, wc.Created = m.Version, int64(len(m.Entries)), mappingTime(m)
 		} else if atalaya.ErrorCode(err) != atalaya.ENOTFOUND {
 			s.workError(w, r, err)
 			return
@@ -125,7 +126,7 @@ type workMapping struct {
 	Sources  []string
 	Version  int
 	Note     string
-	Created  string
+	Created  time.Time
 	Rows     []mappingRow
 	ICCS     []atalaya.ICCSCategory
 	Weapons  []string
@@ -133,6 +134,12 @@ type workMapping struct {
 	Reason   string
 	Error    string // why the last save was refused
 	Notice   string
+}
+
+// mappingTime is when a mapping version was saved (zero if unknown).
+func mappingTime(m atalaya.Mapping) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, m.CreatedAt)
+	return t
 }
 
 // newRows is how many empty rows the editor offers for new codes.
@@ -165,7 +172,7 @@ func (s *Server) loadMappingPage(r *http.Request, id string) (workMapping, error
 	if err != nil && atalaya.ErrorCode(err) != atalaya.ENOTFOUND {
 		return d, err
 	}
-	d.Version, d.Note, d.Created = m.Version, m.Note, m.CreatedAt
+	d.Version, d.Note, d.Created = m.Version, m.Note, mappingTime(m)
 	for _, e := range m.Entries {
 		d.Rows = append(d.Rows, mappingRow{Entry: e})
 	}
