@@ -1,6 +1,7 @@
 package did_test
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -54,6 +55,9 @@ func FuzzATTgt(f *testing.F) {
 				t.Fatalf("error %v is not EINVALID", err)
 			}
 			return
+		}
+		if _, err := json.Marshal(gt); err != nil {
+			t.Fatalf("result does not encode as JSON: %v", err)
 		}
 		for _, r := range gt.Rows {
 			for _, v := range []float64{r.ATT, r.SE, r.Low, r.High} {

@@ -2,7 +2,6 @@ package synth
 
 import (
 	"context"
-	"math"
 	"runtime"
 	"sort"
 	"sync"
@@ -112,7 +111,7 @@ func rank(results []*Result, units []string, maxPre float64) *Inference {
 	}
 	sort.Sort(sort.Reverse(sort.Float64Slice(ratios)))
 	for _, x := range ratios {
-		if x >= treated.Ratio || (math.IsInf(x, 1) && math.IsInf(treated.Ratio, 1)) {
+		if x >= treated.Ratio {
 			inf.Rank++
 		}
 	}

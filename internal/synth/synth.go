@@ -94,7 +94,7 @@ type Result struct {
 	Gap           []float64 // Treated − Synthetic
 	PreRMSPE      float64   // over periods before TreatPeriod
 	PostRMSPE     float64   // over periods from TreatPeriod on
-	Ratio         float64   // PostRMSPE / PreRMSPE (+Inf for a perfect pre fit)
+	Ratio         float64   // PostRMSPE / PreRMSPE (math.MaxFloat64 for a perfect pre fit; never Inf or NaN)
 	FitMSPE       float64   // outcome MSPE over FitFrom..FitTo (Synth's loss.v)
 	PredictorLoss float64   // (X1−X0W)'V(X1−X0W) on the scaled predictors (loss.w)
 	ATT           float64   // mean gap from TreatPeriod on
@@ -190,7 +190,7 @@ func (pr *problem) result(v, w []float64, lossW float64) *Result {
 	case r.PreRMSPE > 0:
 		r.Ratio = r.PostRMSPE / r.PreRMSPE
 	case r.PostRMSPE > 0:
-		r.Ratio = math.Inf(1)
+		r.Ratio = math.MaxFloat64 // a perfect pre-treatment fit: ranks first, and encodes as JSON
 	}
 	r.FitMSPE = mspe(pr.z1, pr.z0, w)
 	return r

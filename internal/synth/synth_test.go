@@ -2,6 +2,7 @@ package synth_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -243,7 +244,10 @@ func FuzzFit(f *testing.F) {
 		if math.Abs(sum-1) > 1e-9 {
 			t.Fatalf("weights sum to %v", sum)
 		}
-		for _, v := range append(append([]float64{r.PreRMSPE, r.PostRMSPE, r.ATT, r.FitMSPE}, r.Gap...), r.V...) {
+		if _, err := json.Marshal(r); err != nil {
+			t.Fatalf("result does not encode as JSON: %v", err)
+		}
+		for _, v := range append(append([]float64{r.PreRMSPE, r.PostRMSPE, r.Ratio, r.ATT, r.FitMSPE}, r.Gap...), r.V...) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				t.Fatalf("non-finite value in %+v", r)
 			}
