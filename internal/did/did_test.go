@@ -292,28 +292,45 @@ func publishedLookup(gt *did.GroupTime, aggs map[string]*did.Aggregate, r map[st
 	return 0, 0, false
 }
 
+// TestUniversalBase compares base_period = "universal" with
+// testdata/universal_reference.csv from testdata/universal_reference.R
+// (base R, the rule of att_gt): one row per group and period, the
+// reference period g−1 fixed at 0.
 func TestUniversalBase(t *testing.T) {
-	gt, err := did.ATTgt(mpdta(t), did.Options{BasePeriod: did.Universal})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// With a universal base every group has one row per period, the
-	// reference period g−1 fixed at 0; post-treatment rows equal the
-	// varying-base ones, and a pre-treatment row is Y_t − Y_{g−1}.
-	if len(gt.Rows) != 15 {
-		t.Fatalf("%d rows; want 15", len(gt.Rows))
-	}
-	for _, r := range gt.Rows {
-		if r.Period == r.Group-1 && (r.ATT != 0 || r.SE != 0) {
-			t.Errorf("reference period %d/%d = %v ± %v; want 0", r.Group, r.Period, r.ATT, r.SE)
+	ref := readCSV(t, "universal_reference.csv")
+	for _, ctrl := range []string{did.NeverTreated, did.NotYetTreated} {
+		gt, err := did.ATTgt(mpdta(t), did.Options{BasePeriod: did.Universal, Control: ctrl})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if r.Group == 2007 && r.Period == 2004 {
-			// Sum of the varying-base pre-period effects 2004..2006 with a sign flip:
-			// (Y2004−Y2006) = −[(Y2005−Y2004)+(Y2006−Y2005)] in differences of means.
-			want := -(-0.0027 - 0.0311)
-			if math.Abs(r.ATT-want) > 2e-4 {
-				t.Errorf("ATT(2007,2004) universal = %.4f; want about %.4f", r.ATT, want)
+		got := map[[2]int]did.Row{}
+		for _, r := range gt.Rows {
+			got[[2]int{r.Group, r.Period}] = r
+		}
+		n := 0
+		for _, r := range ref {
+			if r["control"] != ctrl {
+				continue
 			}
+			n++
+			key := [2]int{int(num(t, r["group"])), int(num(t, r["t"]))}
+			g, ok := got[key]
+			if !ok {
+				t.Errorf("%s: ATT%v missing", ctrl, key)
+				continue
+			}
+			if want := num(t, r["att"]); !near(g.ATT, want, relTol) && !(want == 0 && g.ATT == 0) {
+				t.Errorf("%s: ATT%v = %.15g; want %.15g", ctrl, key, g.ATT, want)
+			}
+			if want := num(t, r["se"]); !near(g.SE, want, relTol) && !(want == 0 && g.SE == 0) {
+				t.Errorf("%s: SE%v = %.15g; want %.15g", ctrl, key, g.SE, want)
+			}
+		}
+		if n != 15 || len(gt.Rows) != 15 {
+			t.Errorf("%s: %d rows, reference %d; want 15", ctrl, len(gt.Rows), n)
+		}
+		if _, err := gt.Aggregate(did.Dynamic); err != nil {
+			t.Error(err)
 		}
 	}
 }
