@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,12 +89,23 @@ func (s *Server) handleWorkUploadPost(w http.ResponseWriter, r *http.Request) {
 		s.workError(w, r, atalaya.Errorf(atalaya.EINVALID, "send the upload form (multipart/form-data with a profile and a file)"))
 		return
 	}
+	// The fields before the first file (the form puts csrf and profile
+	// first) are read here, so that the form's CSRF token, which the guard
+	// checked when the request carried no header, goes on to the handler.
+	fields, first, err := leadingFields(mr)
+	if err != nil {
+		s.workError(w, r, uploadErr(err, s.MaxUpload))
+		return
+	}
+	if tok := fields.Get(csrfField); tok != "" && r.Header.Get(CSRFHeader) == "" {
+		r.Header.Set(CSRFHeader, tok)
+	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pw.CloseWithError(relayUpload(mr, mw))
+		pw.CloseWithError(relayUpload(fields, first, mr, mw))
 	}()
 	c := s.callAPI(r, s.handleIngest, pr, mw.FormDataContentType())
 	pr.CloseWithError(io.ErrClosedPipe) // the handler read what it wanted: stop the relay
@@ -115,10 +127,52 @@ func (s *Server) handleWorkUploadPost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, loc, http.StatusSeeOther)
 }
 
-// relayUpload copies the parts of the upload form to mw, which the ingest
-// handler reads: the CSRF field is left out (the guard checked it), empty
-// file inputs too; anything else goes on for the handler to judge.
-func relayUpload(mr *multipart.Reader, mw *multipart.Writer) error {
+// leadingFields reads the form's fields up to its first file part, which
+// it returns unread (nil if there is none).
+func leadingFields(mr *multipart.Reader) (url.Values, *multipart.Part, error) {
+	v := url.Values{}
+	for range maxUploadParts {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return v, nil, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if part.FileName() != "" || part.FormName() == "file" {
+			return v, part, nil
+		}
+		b, err := io.ReadAll(io.LimitReader(part, 1024))
+		part.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+		v.Add(part.FormName(), string(b))
+	}
+	return nil, nil, atalaya.Errorf(atalaya.EINVALID, "send at most %d fields in one upload", maxUploadParts)
+}
+
+// relayUpload writes the upload form to mw, which the ingest handler
+// reads: the leading fields but the CSRF token (the guard checked it), the
+// first file part, then the rest; empty file inputs are left out, anything
+// else goes on for the handler to judge.
+func relayUpload(fields url.Values, first *multipart.Part, mr *multipart.Reader, mw *multipart.Writer) error {
+	for name, vs := range fields {
+		for _, v := range vs {
+			if name == csrfField {
+				continue
+			}
+			if err := mw.WriteField(name, v); err != nil {
+				return err
+			}
+		}
+	}
+	if first == nil {
+		return mw.Close()
+	}
+	if err := relayPart(first, mw); err != nil {
+		return err
+	}
 	for parts := 0; parts <= maxUploadParts+1; parts++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
