@@ -34,11 +34,14 @@ type affine struct {
 // bits.
 //
 // Observation i draws from its own PCG stream seeded with (seed, i), so
-// the result does not depend on the number of goroutines. When every
-// value is exactly a float32 (counts are), the values are gathered from a
-// float32 copy, half the memory for the random reads that dominate the
-// cost; the sums are the same.
+// the result does not depend on the number of goroutines. The random
+// reads of values dominate the cost, so they are made from the smallest
+// exact copy: uint16 for counts up to 65535, float32 when every value is
+// exactly one; the sums are the same.
 func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, perms int, seed uint64) permStats {
+	if v16, ok := smallCounts(v); ok {
+		return permute(v16, w, f, obs, perms, seed)
+	}
 	v32 := make([]float32, len(v))
 	for i, x := range v {
 		v32[i] = float32(x)
@@ -47,6 +50,19 @@ func conditionalPermutations(v []float64, w *Weights, f affine, obs []float64, p
 		}
 	}
 	return permute(v32, w, f, obs, perms, seed)
+}
+
+// smallCounts returns v as uint16 when every value is a whole number from
+// 0 to 65535, as counts of events per cell usually are.
+func smallCounts(v []float64) ([]uint16, bool) {
+	out := make([]uint16, len(v))
+	for i, x := range v {
+		if !(x >= 0 && x <= math.MaxUint16) || x != math.Trunc(x) {
+			return nil, false
+		}
+		out[i] = uint16(x)
+	}
+	return out, true
 }
 
 // sampler holds one goroutine's scratch space for drawing neighbours.
@@ -58,7 +74,7 @@ type sampler struct {
 	stamp uint32
 }
 
-func permute[T float32 | float64](v []T, w *Weights, f affine, obs []float64, perms int, seed uint64) permStats {
+func permute[T uint16 | float32 | float64](v []T, w *Weights, f affine, obs []float64, perms int, seed uint64) permStats {
 	n := w.N()
 	out := permStats{p: make([]float64, n), z: make([]float64, n), mean: make([]float64, n)}
 	const chunk = 256
@@ -87,7 +103,7 @@ func permute[T float32 | float64](v []T, w *Weights, f affine, obs []float64, pe
 
 // observe runs the permutations of observation i and returns its folded
 // pseudo p-value, standardised statistic and mean simulated statistic.
-func observe[T float32 | float64](s *sampler, v []T, w *Weights, i int, a, b, o float64, perms int, seed uint64) (p, z, mean float64) {
+func observe[T uint16 | float32 | float64](s *sampler, v []T, w *Weights, i int, a, b, o float64, perms int, seed uint64) (p, z, mean float64) {
 	nb, wt := w.Neighbours(i)
 	k, n := len(nb), len(v)
 	if k == 0 {
@@ -113,7 +129,7 @@ func observe[T float32 | float64](s *sampler, v []T, w *Weights, i int, a, b, o 
 	case k > len(s.small) && len(s.mark) < n:
 		s.mark = make([]uint32, n)
 	}
-	src := drawer{pcg: rand.NewPCG(seed, uint64(i))}
+	src := newDrawer(seed, uint64(i))
 	m := uint32(n - 1)
 	// The threshold o−tol is below o even when o is 0.
 	thr := o - (1e-9*math.Abs(o) + 1e-300)
@@ -193,39 +209,61 @@ func skip(r uint32, i int) int32 {
 }
 
 // drawer hands out uniform integers below a bound from a PCG stream, two
-// per 64-bit output, with Lemire's unbiased multiply-and-reject method.
+// per 64-bit output (low half first), with Lemire's unbiased
+// multiply-and-reject method. Outputs are buffered so that the common path
+// inlines into the sampling loop.
 type drawer struct {
-	pcg  *rand.PCG
-	buf  uint64
-	have bool
+	pcg *rand.PCG
+	buf [64]uint32
+	pos int
+}
+
+// newDrawer returns a drawer on the PCG stream (seed, stream).
+func newDrawer(seed, stream uint64) *drawer {
+	d := &drawer{pcg: rand.NewPCG(seed, stream)}
+	d.pos = len(d.buf)
+	return d
 }
 
 func (d *drawer) u32() uint32 {
-	if d.have {
-		d.have = false
-		return uint32(d.buf >> 32)
+	if d.pos == len(d.buf) {
+		d.refill()
 	}
-	d.buf = d.pcg.Uint64()
-	d.have = true
-	return uint32(d.buf)
+	v := d.buf[d.pos]
+	d.pos++
+	return v
 }
 
-// intn returns a uniform integer in [0, m), m > 0.
+func (d *drawer) refill() {
+	for j := 0; j < len(d.buf); j += 2 {
+		x := d.pcg.Uint64()
+		d.buf[j], d.buf[j+1] = uint32(x), uint32(x>>32)
+	}
+	d.pos = 0
+}
+
+// intn returns a uniform integer in [0, m), m > 0. The common case is
+// small enough to inline; a low product below m may need a redraw.
 func (d *drawer) intn(m uint32) uint32 {
 	prod := uint64(d.u32()) * uint64(m)
-	low := uint32(prod)
-	if low < m {
-		thresh := -m % m
-		for low < thresh {
-			prod = uint64(d.u32()) * uint64(m)
-			low = uint32(prod)
-		}
+	if uint32(prod) < m {
+		return d.reject(prod, m)
 	}
 	return uint32(prod >> 32)
 }
 
-// shuffleStream returns a PCG-backed drawer for permutation number p of a
-// global test; streams are distinct from the per-observation ones.
-func shuffleStream(seed uint64, p int) drawer {
-	return drawer{pcg: rand.NewPCG(seed^0x9e3779b97f4a7c15, uint64(p)|1<<63)}
+// reject finishes Lemire's method when the low half of prod is below m:
+// it redraws while the low half is under 2³² mod m.
+func (d *drawer) reject(prod uint64, m uint32) uint32 {
+	thresh := -m % m
+	for uint32(prod) < thresh {
+		prod = uint64(d.u32()) * uint64(m)
+	}
+	return uint32(prod >> 32)
+}
+
+// shuffleStream returns a drawer for permutation number p of a global
+// test; its streams are distinct from the per-observation ones.
+func shuffleStream(seed uint64, p int) *drawer {
+	return newDrawer(seed^0x9e3779b97f4a7c15, uint64(p)|1<<63)
 }
