@@ -63,6 +63,7 @@ func commands() []command {
 		{"user", "accounts: `user add ID --role ROLE`, `user passwd ID`, `user disable ID`, `user enable ID`, `user list`, `user totp ID`", runUser},
 		{"settings", "node settings: `settings totp-roles [ROLE,ROLE…|none]` prints or sets the roles that must sign in with a TOTP code", runSettings},
 		{"token", "API tokens for scripts: `token create --user ID --scope ingest`, `token revoke ID`, `token list`", runToken},
+		{"analyse", "crime analysis and evaluation on your own files: synth, did, its, compare, stl, hotspots, moran, kde, nearrepeat… (`analyse help`)", runAnalyse},
 		{"synth", "write N synthetic canonical incidents with coordinates in Mexico (for benchmarks)", runSynth},
 	}
 }
