@@ -58,9 +58,9 @@ type Options struct {
 	Seed       uint64  // seed of the bootstrap draws
 	Alpha      float64 // 1 − confidence level; 0 means 0.05
 	// EstMethod is R did's est_method. Without covariates "reg", "ipw"
-	// and "dr" coincide; with covariates "dr" (doubly robust, the default
-	// as in R did) and "reg" (outcome regression) are implemented; "" means
-	// "dr".
+	// and "dr" coincide; with covariates they are the doubly robust
+	// estimator (the default, as in R did), outcome regression and
+	// standardised inverse probability weighting; "" means "dr".
 	EstMethod string
 }
 
@@ -114,9 +114,6 @@ func ATTgt(obs []Obs, opt Options) (*GroupTime, error) {
 	p, err := balance(obs)
 	if err != nil {
 		return nil, err
-	}
-	if p.x != nil && opt.EstMethod == "ipw" {
-		return nil, atalaya.Errorf(atalaya.EINVALID, "estimation method ipw with covariates is not implemented; use dr or reg")
 	}
 	gt := &GroupTime{opt: opt, periods: p.periods, unitG: p.g, Units: len(p.units)}
 	for _, g := range p.g {
@@ -306,8 +303,11 @@ func (gt *GroupTime) estimate(p *panel) error {
 			if p.x != nil {
 				var err error
 				est := gt.twoByTwoDR
-				if gt.opt.EstMethod == "reg" {
+				switch gt.opt.EstMethod {
+				case "reg":
 					est = gt.twoByTwoReg
+				case "ipw":
+					est = gt.twoByTwoIPW
 				}
 				if inf, att, ok, err = est(p, g, tt, pret); err != nil {
 					return err

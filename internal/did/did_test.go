@@ -400,43 +400,48 @@ func TestBootstrapSeeded(t *testing.T) {
 	}
 }
 
-// TestDoublyRobust compares the doubly robust ATT(g,t) with lpop as
-// covariate with testdata/dr/dr_reference.csv, computed by
+// TestPropensityScore compares the doubly robust and IPW ATT(g,t) with
+// lpop as covariate with testdata/dr/dr_reference.csv, computed by
 // testdata/dr/dr_reference.R in base R (glm, lm) from DRDID's
-// drdid_panel formulas. They agree to 1e-10 relative; the test allows
-// 1e-6, since R's glm stops at a relative deviance change of 1e-8.
-func TestDoublyRobust(t *testing.T) {
+// drdid_panel and std_ipw_did_panel formulas. They agree to 1e-10
+// relative; the test allows 1e-6, since R's glm stops at a relative
+// deviance change of 1e-8.
+func TestPropensityScore(t *testing.T) {
 	obs := scenarioData(t, "mpdta_nev_dr_cov")
-	gt, err := did.ATTgt(obs, did.Options{EstMethod: "dr"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	def, err := did.ATTgt(obs, did.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[[2]int]did.Row{}
-	for k, r := range gt.Rows {
-		got[[2]int{r.Group, r.Period}] = r
-		if def.Rows[k] != r {
-			t.Errorf("default method differs from dr: %+v, %+v", def.Rows[k], r)
-		}
-	}
 	ref := readCSV(t, "dr/dr_reference.csv")
-	if len(ref) != 12 || len(gt.Rows) != 12 {
-		t.Fatalf("%d reference rows, %d rows; want 12", len(ref), len(gt.Rows))
-	}
-	for _, r := range ref {
-		key := [2]int{int(num(t, r["group"])), int(num(t, r["t"]))}
-		g := got[key]
-		if want := num(t, r["att"]); !near(g.ATT, want, 1e-6) {
-			t.Errorf("ATT%v = %.12g; R %.12g", key, g.ATT, want)
+	for _, method := range []string{"dr", "ipw"} {
+		gt, err := did.ATTgt(obs, did.Options{EstMethod: method})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if want := num(t, r["se"]); !near(g.SE, want, 1e-6) {
-			t.Errorf("SE%v = %.12g; R %.12g", key, g.SE, want)
+		got := map[[2]int]did.Row{}
+		for k, r := range gt.Rows {
+			got[[2]int{r.Group, r.Period}] = r
+			if method == "dr" && def.Rows[k] != r {
+				t.Errorf("default method differs from dr: %+v, %+v", def.Rows[k], r)
+			}
 		}
-	}
-	if _, err := did.ATTgt(obs, did.Options{EstMethod: "ipw"}); atalaya.ErrorCode(err) != atalaya.EINVALID {
-		t.Errorf("ipw with covariates: err = %v; want EINVALID (not implemented)", err)
+		n := 0
+		for _, r := range ref {
+			if r["method"] != method {
+				continue
+			}
+			n++
+			key := [2]int{int(num(t, r["group"])), int(num(t, r["t"]))}
+			g := got[key]
+			if want := num(t, r["att"]); !near(g.ATT, want, 1e-6) {
+				t.Errorf("%s: ATT%v = %.12g; R %.12g", method, key, g.ATT, want)
+			}
+			if want := num(t, r["se"]); !near(g.SE, want, 1e-6) {
+				t.Errorf("%s: SE%v = %.12g; R %.12g", method, key, g.SE, want)
+			}
+		}
+		if n != 12 || len(gt.Rows) != 12 {
+			t.Errorf("%s: %d reference rows, %d rows; want 12", method, n, len(gt.Rows))
+		}
 	}
 }

@@ -115,6 +115,18 @@ func (gt *GroupTime) twoByTwoReg(p *panel, g, tt, pret int) ([]float64, float64,
 // comparison units with a score of 0.995 or more trimmed, and the
 // influence function with the estimation effects of both models.
 func (gt *GroupTime) twoByTwoDR(p *panel, g, tt, pret int) ([]float64, float64, bool, error) {
+	return gt.twoByTwoPS(p, g, tt, pret, true)
+}
+
+// twoByTwoIPW is the standardised inverse-probability-weighted 2×2
+// estimator (Abadie 2005; DRDID's std_ipw_did_panel, R did's est_method =
+// "ipw"): twoByTwoDR without the outcome regression.
+func (gt *GroupTime) twoByTwoIPW(p *panel, g, tt, pret int) ([]float64, float64, bool, error) {
+	return gt.twoByTwoPS(p, g, tt, pret, false)
+}
+
+// twoByTwoPS is the propensity-score estimator, doubly robust when withOR.
+func (gt *GroupTime) twoByTwoPS(p *panel, g, tt, pret int, withOR bool) ([]float64, float64, bool, error) {
 	n := len(p.units)
 	isControl := gt.controls(p, g, tt, pret)
 	early := min(tt, pret)
@@ -170,12 +182,14 @@ func (gt *GroupTime) twoByTwoDR(p *panel, g, tt, pret int) ([]float64, float64, 
 		}
 	}
 	var chol mat.Cholesky
-	if !chol.Factorize(xtxd) || chol.Cond() > 1/2.220446049250313e-16 {
-		return nil, 0, false, fail("outcome regression")
-	}
-	var beta mat.VecDense
-	if err := chol.SolveVecTo(&beta, xty); err != nil {
-		return nil, 0, false, fail("outcome regression")
+	beta := mat.NewVecDense(k, nil) // zero: no regression for IPW
+	if withOR {
+		if !chol.Factorize(xtxd) || chol.Cond() > 1/2.220446049250313e-16 {
+			return nil, 0, false, fail("outcome regression")
+		}
+		if err := chol.SolveVecTo(beta, xty); err != nil {
+			return nil, 0, false, fail("outcome regression")
+		}
 	}
 	fn1 := float64(n1)
 	out := make([]float64, n1)
@@ -183,7 +197,7 @@ func (gt *GroupTime) twoByTwoDR(p *panel, g, tt, pret int) ([]float64, float64, 
 	wc := make([]float64, n1)
 	var mwt, mwc, attT, attC float64
 	for r := 0; r < n1; r++ {
-		out[r] = mat.Dot(x.RowView(r), &beta)
+		out[r] = mat.Dot(x.RowView(r), beta)
 		pr := math.Min(ps[r], 1-1e-6)
 		ps[r] = pr
 		trim := 1.0
@@ -221,7 +235,10 @@ func (gt *GroupTime) twoByTwoDR(p *panel, g, tt, pret int) ([]float64, float64, 
 		v.ScaleVec(fn1, &v)
 		return v.RawVector().Data
 	}
-	o1, o3 := olsDir(m1), olsDir(m3)
+	o1, o3 := make([]float64, k), make([]float64, k) // IPW: no regression effect
+	if withOR {
+		o1, o3 = olsDir(m1), olsDir(m3)
+	}
 	var h2 mat.VecDense // Hessian.ps %*% M2, Hessian.ps = n1 (X'WX)⁻¹
 	h2.MulVec(hess, mat.NewVecDense(k, m2))
 	h2.ScaleVec(fn1, &h2)

@@ -1,9 +1,10 @@
-# Independent reference for did's doubly robust ATT(g,t) with a covariate.
+# Independent reference for did's doubly robust and IPW ATT(g,t) with a covariate.
 #
 # R's did and DRDID packages are not installed here (not in Debian), so this
 # script recomputes, with base R only (glm for the logit, lm for the outcome
 # regression), the formulas of DRDID::drdid_panel (pedrohcgs/DRDID
-# R/drdid_panel.R at 20929a8f) inside R did's att_gt loop: never-treated
+# R/drdid_panel.R at 20929a8f) and of DRDID::std_ipw_did_panel (the same
+# without the outcome regression) inside R did's att_gt loop: never-treated
 # comparison units, varying base period, xformla = ~lpop, influence function
 # scaled by n/n1, analytical SE sqrt(sum(psi^2))/n. It checks the Go code's
 # logit (IRLS), regression and influence-function arithmetic, not R did itself.
@@ -44,7 +45,14 @@ for (g in sort(unique(G[G > 0]))) {
     inf.c <- (wc * (dY - od) - wc * etaC + alr.ps %*% colMeans(wc * (dY - od - etaC) * x) -
               alr.ols %*% colMeans(wc * x)) / mean(wc)
     psi <- (n / n1) * (inf.t - inf.c)
-    out <- rbind(out, data.frame(group = g, t = tl[tt], att = etaT - etaC, se = sqrt(sum(psi^2)) / n))
+    out <- rbind(out, data.frame(method = "dr", group = g, t = tl[tt], att = etaT - etaC, se = sqrt(sum(psi^2)) / n))
+    # IPW: no outcome regression
+    etaT <- mean(wt * dY) / mean(wt)
+    etaC <- mean(wc * dY) / mean(wc)
+    inf.t <- (wt * dY - wt * etaT) / mean(wt)
+    inf.c <- (wc * dY - wc * etaC + alr.ps %*% colMeans(wc * (dY - etaC) * x)) / mean(wc)
+    psi <- (n / n1) * (inf.t - inf.c)
+    out <- rbind(out, data.frame(method = "ipw", group = g, t = tl[tt], att = etaT - etaC, se = sqrt(sum(psi^2)) / n))
   }
 }
 write.csv(out, row.names = FALSE, quote = FALSE)
