@@ -180,15 +180,15 @@ func balance(obs []Obs) (*panel, error) {
 	perIdx := map[int]int{}
 	p := &panel{}
 	for _, o := range obs {
-		if math.IsNaN(o.Y) || math.IsInf(o.Y, 0) {
-			return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: outcome is not a finite number", o.Unit, o.Period)
+		if math.IsNaN(o.Y) || math.IsInf(o.Y, 0) || math.Abs(o.Y) > 1e100 {
+			return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: outcome is not a finite number of at most 1e100", o.Unit, o.Period)
 		}
 		if len(o.X) != len(obs[0].X) {
 			return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: %d covariates; the first observation has %d", o.Unit, o.Period, len(o.X), len(obs[0].X))
 		}
 		for _, x := range o.X {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: a covariate is not a finite number", o.Unit, o.Period)
+			if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > 1e100 {
+				return nil, atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: a covariate is not a finite number of at most 1e100", o.Unit, o.Period)
 			}
 		}
 		if o.FirstTreat < 0 {

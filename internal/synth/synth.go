@@ -293,6 +293,9 @@ func prepare(p Panel, s Spec) (*problem, error) {
 	return pr, nil
 }
 
+// maxValue bounds every input so that sums of squares cannot overflow.
+const maxValue = 1e100
+
 func checkPanel(p Panel) error {
 	if len(p.Units) == 0 || len(p.Periods) == 0 {
 		return atalaya.Errorf(atalaya.EINVALID, "the panel is empty")
@@ -313,6 +316,9 @@ func checkPanel(p Panel) error {
 			if math.IsNaN(y) || math.IsInf(y, 0) {
 				return atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: the outcome is missing or not finite", p.Units[i], p.Periods[t])
 			}
+			if math.Abs(y) > maxValue {
+				return atalaya.Errorf(atalaya.EINVALID, "unit %q, period %d: the outcome %g is too large (limit %g)", p.Units[i], p.Periods[t], y, maxValue)
+			}
 		}
 	}
 	if !sort.IntsAreSorted(p.Periods) {
@@ -324,6 +330,13 @@ func checkPanel(p Panel) error {
 		}
 	}
 	for name, m := range p.Predictors {
+		for _, row := range m {
+			for _, x := range row {
+				if math.Abs(x) > maxValue && !math.IsInf(x, 0) {
+					return atalaya.Errorf(atalaya.EINVALID, "variable %q: value %g is too large (limit %g)", name, x, maxValue)
+				}
+			}
+		}
 		if len(m) != len(p.Units) {
 			return atalaya.Errorf(atalaya.EINVALID, "variable %q has %d rows for %d units", name, len(m), len(p.Units))
 		}
