@@ -240,7 +240,9 @@ func (s *Server) mapData(ctx context.Context, p *Page, ind indicator.Indicator, 
 	m, _ := chart.ParseMethod(method)
 	title := p.T("public.map.title", text(ind.Name, string(p.Lang)), p.Period(strconv.Itoa(year)), p.T("public.sex."+sex))
 	return chart.Map(out, chart.MapOptions{ID: "map", Title: title, Desc: p.T("public.map.desc"), Method: m, Classes: 5,
-		Format: p.R, Unit: p.T(unitKeyFor(ind, sex)), NoDataLabel: p.T("public.nodata"), Highlight: highlight}), nil
+		// The no-break spaces widen the legend: chart estimates text widths
+		// from narrower glyphs than a bold heading has.
+		Format: p.R, Unit: p.T(unitKeyFor(ind, sex)) + "\u00a0\u00a0\u00a0", NoDataLabel: p.T("public.nodata"), Highlight: highlight}), nil
 }
 
 // exploreView is the explorer's page.
