@@ -15,6 +15,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/oas-atalaya/atalaya"
+	"github.com/oas-atalaya/atalaya/internal/audit"
+	"github.com/oas-atalaya/atalaya/internal/sqlite"
 	"github.com/oas-atalaya/atalaya/internal/web"
 )
 
@@ -162,5 +165,57 @@ func throttle(t *testing.T, ctx context.Context, upload float64) {
 	emulate := cdp.Command[conditions, cdp.Empty]{Method: "Network.emulateNetworkConditions"}
 	if _, err := chromedp.Call(ctx, emulate, conditions{DownloadThroughput: -1, UploadThroughput: upload}); err != nil {
 		t.Fatalf("throttle: %v", err)
+	}
+}
+
+// TestWorkRealDataInChromium shows the approval queue, the batches and the
+// mapping editor on real SESNSP figures (fixture_test.go's states), with
+// 2015–2023 published, 2024 validated and 2025 preliminary.
+func TestWorkRealDataInChromium(t *testing.T) {
+	ctx := newBrowser(t)
+	store := realDataStore(t).(*sqlite.DB)
+	key, err := audit.LoadKey(filepath.Join(t.TempDir(), "audit.key"), "test-node")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := &web.Accounts{Store: store, Now: now}
+	srv := &web.Server{Store: store, Now: now, NodeName: "México (prueba)", Auth: acc, Audit: audit.New(store, key, now)}
+	n := &accountsNode{t: t, srv: srv, h: srv.Handler(), acc: acc, store: store, session: map[string]string{}, token: map[string]string{}}
+	if n.csrf, err = acc.CSRF(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	n.addUser(atalaya.User{ID: "demo-steward", Role: atalaya.RoleSteward, Sources: []string{"mx-sesnsp"}})
+	n.addUser(atalaya.User{ID: "demo-approver", Role: atalaya.RoleApprover})
+	for y := 2015; y <= 2024; y++ {
+		status := "published"
+		if y == 2024 {
+			status = "validated"
+		}
+		rec := n.post("/work/approvals", "demo-approver", url.Values{"source": {"mx-sesnsp"}, "area": {"MEX"}, "period": {fmt.Sprint(y)},
+			"status": {status}, "reason": {"SESNSP annual closing"}}, true)
+		if rec.Code != 303 {
+			t.Fatalf("release %d: %d %s", y, rec.Code, rec.Body)
+		}
+	}
+	ts := httptest.NewServer(n.h)
+	defer ts.Close()
+	for _, lang := range []string{"es", "en"} {
+		for _, p := range []struct{ who, path, name string }{
+			{"demo-approver", "/work/approvals?source=mx-sesnsp&area=MEX&period=2025", "approvals-real"},
+			{"demo-steward", "/work/batches", "batches-real"},
+			{"demo-steward", "/work/mappings/mx-sesnsp-victimas", "mapping-real"},
+		} {
+			signInAs(t, ctx, n, ts.URL, p.who, lang)
+			ld := visit(t, ctx, ts.URL+p.path)
+			for _, e := range ld.Errors {
+				t.Errorf("%s (%s): %s", p.path, lang, e)
+			}
+			axe(t, ctx)
+			shot(t, ctx, "", fmt.Sprintf("work-%s.%s.png", p.name, lang))
+		}
+	}
+	rows, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("table tbody tr").length`))
+	if rows == 0 {
+		t.Errorf("the mapping editor has no rows")
 	}
 }

@@ -358,7 +358,7 @@ func TestWorkApprovals(t *testing.T) {
 	n := workNode(t)
 	ctx := context.Background()
 	rec := n.get("/work/approvals", "approver")
-	wantStatus(t, "queue", rec, 200, "<td>canonical</td><td>MEX</td><td>2024</td>", "Preliminary")
+	wantStatus(t, "queue", rec, 200, `<td class="nowrap">canonical</td><td>MEX</td><td>2024</td>`, "Preliminary")
 	if !n.audited("approver", "read.approvals", "releases:queue", "") {
 		t.Errorf("reading the queue is not audited")
 	}
