@@ -25,6 +25,10 @@ var workPageMatrix = map[string]matrixCase{
 	"GET /work/settings":    {method: "GET", path: "/work/settings", want: workAdmin},
 	"POST /work/settings":   {method: "POST", path: "/work/settings", body: "", ctype: formType, want: workAdminWrite},
 	"GET /work/sources":     {method: "GET", path: "/work/sources", want: workAdmin},
+	"GET /work/account":     {method: "GET", path: "/work/account", want: workAny},
+	// A wrong current password: the form again, with the refusal.
+	"POST /work/account": {method: "POST", path: "/work/account", body: "current=wrong&password=x&again=x", ctype: formType,
+		want: [10]int{401, 400, 400, 400, 400, 401, 401, 401, 403, 403}},
 }
 
 const formType = "application/x-www-form-urlencoded"

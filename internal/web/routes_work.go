@@ -21,5 +21,7 @@ func (s *Server) workPageRoutes() []route {
 		{"GET /work/settings", ActionManageSettings, s.handleWorkSettings},
 		{"POST /work/settings", ActionManageSettings, s.handleWorkSettingsPost},
 		{"GET /work/sources", ActionManageSources, s.handleWorkSources},
+		{"GET /work/account", ActionWork, s.handleWorkAccount},
+		{"POST /work/account", ActionWork, s.handleWorkAccountPost},
 	}
 }

@@ -65,6 +65,7 @@ func TestWorkPagesInChromium(t *testing.T) {
 		{"admin", "/work/users?edit=steward-mx", "users"},
 		{"admin", "/work/settings", "settings"},
 		{"admin", "/work/sources", "sources"},
+		{"analyst", "/work/account", "account"},
 		{"steward", "/work/batches/2", "refused"},
 	}
 	for _, lang := range []string{"es", "en"} {

@@ -24,6 +24,7 @@ var workTasks = []struct {
 	{ActionManageSettings, workTask{"/work/settings", "work.settings.title", "work.dash.settings"}},
 	{ActionManageSources, workTask{"/work/sources", "work.sources.title", "work.dash.sources"}},
 	{ActionReadAudit, workTask{"/audit", "work.audit.title", "work.dash.audit"}},
+	{ActionWork, workTask{"/work/account", "work.account.title", "work.dash.account"}},
 }
 
 // workDashboard is what work_dashboard.html shows.

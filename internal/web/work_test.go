@@ -135,12 +135,12 @@ func wantStatus(t *testing.T, name string, rec *httptest.ResponseRecorder, want 
 // those.
 func TestWorkDashboard(t *testing.T) {
 	n := workNode(t)
-	all := []string{"/work/upload", "/work/batches", "/work/mappings", "/work/approvals", "/work/users", "/work/settings", "/work/sources", "/audit"}
+	all := []string{"/work/upload", "/work/batches", "/work/mappings", "/work/approvals", "/work/users", "/work/settings", "/work/sources", "/audit", "/work/account"}
 	for who, want := range map[string][]string{
-		"steward":  {"/work/upload", "/work/batches", "/work/mappings", "/audit"},
-		"analyst":  {"/work/batches", "/audit"},
-		"approver": {"/work/batches", "/work/approvals", "/audit"},
-		"admin":    {"/work/batches", "/work/mappings", "/work/users", "/work/settings", "/work/sources", "/audit"},
+		"steward":  {"/work/upload", "/work/batches", "/work/mappings", "/audit", "/work/account"},
+		"analyst":  {"/work/batches", "/audit", "/work/account"},
+		"approver": {"/work/batches", "/work/approvals", "/audit", "/work/account"},
+		"admin":    {"/work/batches", "/work/mappings", "/work/users", "/work/settings", "/work/sources", "/audit", "/work/account"},
 	} {
 		rec := n.get("/work", who)
 		wantStatus(t, "dashboard of "+who, rec, 200, "Signed in as "+who)
@@ -529,6 +529,33 @@ func TestWorkSettings(t *testing.T) {
 	wantStatus(t, "sources", rec, 200, "<code>canonical</code>", `<a href="/work/users?edit=steward">steward</a>`, "canonical-incidents")
 }
 
+// TestWorkAccount: a user changes their own password after giving the
+// current one; the change ends their sessions and is audited.
+func TestWorkAccount(t *testing.T) {
+	n := workNode(t)
+	ctx := context.Background()
+	wantStatus(t, "account", n.get("/work/account", "steward"), 200, "<code>steward</code>", "Data steward", "<code>canonical</code>", `name="current"`)
+	const next = "a brand new passphrase 9"
+	wantStatus(t, "wrong current password", n.post("/work/account", "steward", url.Values{"current": {"nope"}, "password": {next}, "again": {next}}, true), 400, "current password is wrong")
+	wantStatus(t, "new passwords differ", n.post("/work/account", "steward", url.Values{"current": {testPassword}, "password": {next}, "again": {next + "x"}}, true), 400, "differ")
+	wantStatus(t, "weak password", n.post("/work/account", "steward", url.Values{"current": {testPassword}, "password": {"steward"}, "again": {"steward"}}, true), 400, "cannot be used", "at least 12")
+	wantStatus(t, "without the CSRF token", n.post("/work/account", "steward", url.Values{"current": {testPassword}, "password": {next}, "again": {next}}, false), 403, "CSRF")
+	rec := n.post("/work/account", "steward", url.Values{"current": {testPassword}, "password": {next}, "again": {next}}, true)
+	wantStatus(t, "change", rec, 303)
+	if loc := rec.Header().Get("Location"); loc != "/signin" {
+		t.Errorf("after the change: Location %q", loc)
+	}
+	u, _ := n.store.User(ctx, "steward")
+	if ok, _ := auth.VerifyPassword(next, u.PasswordHash); !ok {
+		t.Errorf("the new password does not verify")
+	}
+	wantStatus(t, "the old session", n.get("/work", "steward"), 401)
+	if !n.audited("steward", "user.passwd", "user:steward", "own") {
+		t.Errorf("the change is not audited")
+	}
+	wantStatus(t, "token", n.do(n.req("GET", "/work/account", "", ""), "token:steward-ingest", false), 403, "API token")
+}
+
 // TestWorkPagesAreClean: every page in every language has no missing
 // message, no inline script or style, a CSRF token in every form that
 // posts, and labels on its inputs.
@@ -538,6 +565,7 @@ func TestWorkPagesAreClean(t *testing.T) {
 		"/work": "admin", "/work/upload": "steward", "/work/batches": "steward", "/work/batches/1": "steward",
 		"/work/mappings": "admin", "/work/mappings/mx-sesnsp-victimas": "steward-mx", "/work/approvals?source=canonical&area=MEX&period=2024": "approver",
 		"/work/users?edit=analyst": "admin", "/work/settings": "admin", "/work/sources": "admin", "/work/batches/2": "steward",
+		"/work/account": "analyst",
 	}
 	inlineScript := regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]`)
 	for path, who := range pages {
