@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -61,6 +62,19 @@ func (p *Page) R(v float64) string {
 		return p.Num(v, 2)
 	}
 	return p.Num(v, 1)
+}
+
+// Short writes a number with at most two decimals and no trailing zeros
+// ("4", "2,5", "2,39"): chart ticks and tooltips.
+func (p *Page) Short(v float64) string {
+	d := 2
+	switch {
+	case v == math.Trunc(v):
+		d = 0
+	case v*10 == math.Trunc(v*10):
+		d = 1
+	}
+	return p.Num(v, d)
 }
 
 // Change writes a relative change with its sign: "+3,2 %", "−12,0 %".

@@ -295,3 +295,22 @@ func change(a, b figure) (float64, bool) {
 	}
 	return (b.Rate - a.Rate) / a.Rate, true
 }
+
+// Warm computes what the Home page and the maps need (every indicator's
+// published figures of the node's country and its sub-areas, the parsed
+// boundaries), so that the first reader after a start does not wait for
+// the indexes to be built. Call it once the handler is made, in a
+// goroutine; it stops early when ctx ends.
+func (s *Server) Warm(ctx context.Context) {
+	country, _, err := s.nodeCountry(ctx)
+	if err != nil || country == "" {
+		return
+	}
+	s.shapes(ctx, country, country)
+	for _, ind := range s.Engine.Catalogue().Indicators {
+		if ctx.Err() != nil {
+			return
+		}
+		s.query(ctx, values.Query{Indicator: ind.ID, Areas: []string{country}, Children: true})
+	}
+}

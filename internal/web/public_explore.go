@@ -153,7 +153,7 @@ func (s *Server) trendData(ctx context.Context, p *Page, sel selection, id strin
 	}
 	title := p.T("public.trend.title", text(sel.Ind.Name, string(p.Lang)), sel.AreaName, p.T("public.sex."+sel.Sex))
 	svg := chart.Trend(chart.TrendOptions{ID: id, Title: title, Desc: p.T("public.trend.desc"), Series: ss,
-		XLabel: p.T("public.axis.year"), YLabel: p.T(unitKeyFor(sel.Ind, sel.Sex)), ZeroBased: true, Format: p.R,
+		XLabel: p.T("public.axis.year"), YLabel: p.T(unitKeyFor(sel.Ind, sel.Sex)), ZeroBased: true, Format: p.Short,
 		ProvisionalLabel: p.T("public.trend.provisional"), BandLabel: p.T("public.trend.band")})
 	return svg, out, nil
 }
@@ -201,11 +201,11 @@ func (s *Server) rankData(ctx context.Context, p *Page, ind indicator.Indicator,
 			kids[i].Rank = i + 1
 		}
 		f := kids[i]
-		bars = append(bars, chart.Bar{ID: f.Area, Label: f.Name, Value: f.Rate, Low: f.Low, High: f.High, HasValue: f.Has})
+		bars = append(bars, chart.Bar{ID: f.Area, Label: f.Name, Value: f.Rate, Low: f.Low, High: f.High, HasValue: f.Has, Text: p.R(f.Rate)})
 	}
 	title := p.T("public.rank.title", text(ind.Name, string(p.Lang)), parentName, p.Period(y), p.T("public.sex."+sex))
 	svg := chart.Bars(chart.BarOptions{ID: id, Title: title, Desc: p.T("public.rank.desc"), Bars: bars, Highlight: highlight,
-		XLabel: p.T(unitKeyFor(ind, sex)), Format: p.R, NoDataLabel: p.T("public.nodata")})
+		XLabel: p.T(unitKeyFor(ind, sex)), Format: p.Short, NoDataLabel: p.T("public.nodata")})
 	return svg, kids, nil
 }
 

@@ -94,7 +94,7 @@ func (s *Server) handleMethod(w http.ResponseWriter, r *http.Request) {
 	if nl != lang {
 		v.NotesLang = nl
 	}
-	for _, para := range strings.Split(notes, "\n\n") {
+	for _, para := range strings.Split(notes, "\n") {
 		if t := strings.TrimSpace(para); t != "" {
 			v.Notes = append(v.Notes, t)
 		}

@@ -129,7 +129,9 @@ func loadDemoNode() (http.Handler, error) {
 		}
 	}
 	srv := &web.Server{Store: s, Now: func() time.Time { return now().Add(time.Hour) }, NodeName: "Mexico (test)"}
-	return srv.Handler(), nil
+	h := srv.Handler()
+	srv.Warm(ctx)
+	return h, nil
 }
 
 // publicPages are the public pages the tests load, by name.
