@@ -38,7 +38,8 @@ type Inference struct {
 // GOMAXPROCS goroutines, and returns the rank-based p-value of the
 // treated unit's post/pre RMSPE ratio: the share of units (itself
 // included) whose ratio is at least as large. Ties count against the
-// treated unit.
+// treated unit. Every placebo searches its own V, as in ADH 2010; a
+// custom Spec.V applies to the treated unit's fit only.
 func Placebos(ctx context.Context, p Panel, s Spec) (*Inference, error) {
 	pr, err := prepare(p, s)
 	if err != nil {
