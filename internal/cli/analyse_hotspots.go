@@ -99,7 +99,7 @@ func runAnalyseHotspots(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	name := map[bool]string{true: "Gi*", false: "Gi"}[star]
-	call := fmt.Sprintf("spdep::localG(x, nb2listw(%snb, style = %q, zero.policy = TRUE), zero.policy = TRUE)", map[bool]string{true: "include.self(nb)", false: ""}[star], st)
+	call := fmt.Sprintf("spdep::localG(x, nb2listw(%s, style = %q, zero.policy = TRUE), zero.policy = TRUE)", map[bool]string{true: "include.self(nb)", false: "nb"}[star], st)
 	if lisa {
 		name = "Local Moran's I"
 		call = fmt.Sprintf("spdep::localmoran(x, nb2listw(nb, style = %q, zero.policy = TRUE), zero.policy = TRUE)", st)
@@ -167,6 +167,17 @@ func runAnalyseHotspots(ctx context.Context, env *Env, args []string) error {
 			hot++
 		case "cold", "LL":
 			cold++
+		}
+	}
+	if res.PSim != nil && !lisa {
+		flat := 0
+		for i := range x {
+			if res.Cluster[i] == "cold" && res.Stat[i] == 0 {
+				flat++
+			}
+		}
+		if flat > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("%d cold spots have no events in their whole neighbourhood: there no permutation gives a smaller statistic, so the folded pseudo p-value is 1/(permutations+1) by construction (as in esda). Read them with the analytical z and p, or run without --permutations.", flat))
 		}
 	}
 	if lisa {
