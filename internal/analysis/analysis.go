@@ -105,3 +105,8 @@ func years(from, to int) []string {
 func valuesQuery(q EvalQuery, areas []string, from, to, total string) values.Query {
 	return values.Query{Indicator: q.Indicator, Areas: areas, From: from, To: to, Public: q.Public, Total: total}
 }
+
+// Geometry returns an area's boundary (nil if it has none), for maps.
+func (n *Node) Geometry(ctx context.Context, code string) (geo.MultiPolygon, error) {
+	return n.geometry(ctx, code)
+}

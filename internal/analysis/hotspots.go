@@ -77,7 +77,7 @@ func (n *Node) Hotspots(ctx context.Context, q HotspotQuery) (*HotspotResult, er
 	if err != nil {
 		return nil, err
 	}
-	res := &HotspotResult{Query: q, Names: names}
+	res := &HotspotResult{Query: q, Names: names, Missing: []Unit{}}
 	var polys []geo.MultiPolygon
 	for _, a := range kids {
 		v := vals[a.Code][q.Period]

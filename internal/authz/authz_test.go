@@ -52,6 +52,7 @@ func TestDecideEveryCell(t *testing.T) {
 		{PermManageSources, [5]bool{false, false, false, false, true}, [5]bool{false, false, false, false, true}},
 		{PermEditMappings, [5]bool{false, true, false, false, true}, [5]bool{false, false, false, false, true}},
 		{PermManageSettings, [5]bool{false, false, false, false, true}, [5]bool{false, false, false, false, true}},
+		{PermAnalyse, [5]bool{false, false, true, true, true}, [5]bool{false, false, true, true, true}},
 		{PermReadAudit, [5]bool{false, true, true, true, true}, [5]bool{false, false, false, true, true}},
 		{PermDeleteAudit, [5]bool{false, false, false, false, false}, [5]bool{false, false, false, false, false}},
 		{PermManageOwnTokens, [5]bool{false, true, true, true, true}, [5]bool{false, false, false, false, false}},

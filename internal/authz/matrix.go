@@ -45,6 +45,9 @@ const (
 	// PermManageSettings changes the node's settings (e.g. which roles
 	// need a second factor).
 	PermManageSettings Permission = "manage:settings"
+	// PermAnalyse registers programmes and runs and records their
+	// evaluations (the analyses themselves read published figures).
+	PermAnalyse Permission = "analyse"
 	// PermReadAudit reads the audit log.
 	PermReadAudit Permission = "read:audit"
 	// PermDeleteAudit deletes audit entries. Nobody has it; it is named so
@@ -81,6 +84,7 @@ var permissions = []permInfo{
 	{PermManageSources, "manage sources", "of", "add and change sources, profiles and offence-code mappings", nil, false},
 	{PermEditMappings, "edit offence-code mappings", "for", "save a new version of a code list's mapping to ICCS (versions are append-only; a reason is required)", nil, false},
 	{PermManageSettings, "change the node's settings", "of", "the node's settings, such as which roles need a second factor", nil, false},
+	{PermAnalyse, "register programmes and record evaluations", "of", "register public-security programmes and run and record their evaluations (interrupted time series, synthetic control, difference in differences)", nil, false},
 	{PermReadAudit, "read audit entries", "of", "read the audit log (object ids, never personal data; the remote address of each action)", scopes(auth.ScopeReadRestricted), false},
 	{PermDeleteAudit, "delete audit entries", "of", "delete or change audit entries: nobody, ever", nil, false},
 	{PermManageOwnTokens, "create and revoke API tokens", "of", "create and revoke one's own API tokens", nil, false},
@@ -173,6 +177,7 @@ var grants = map[Permission][5]Cond{
 	PermManageSources:   {No, No, No, No, Yes},
 	PermEditMappings:    {No, OwnSources, No, No, Yes},
 	PermManageSettings:  {No, No, No, No, Yes},
+	PermAnalyse:         {No, No, Yes, Yes, Yes},
 	PermReadAudit:       {No, Own, Own, Yes, Yes},
 	PermDeleteAudit:     {No, No, No, No, No},
 	PermManageOwnTokens: {No, Own, Own, Own, Own},

@@ -218,6 +218,8 @@ func permissions(a Action) []authz.Permission {
 		return []authz.Permission{authz.PermReadRejections}
 	case ActionReadAudit:
 		return []authz.Permission{authz.PermReadAudit}
+	case ActionAnalyse:
+		return []authz.Permission{authz.PermAnalyse}
 	case ActionIngest:
 		return []authz.Permission{authz.PermUpload}
 	case ActionApprove:

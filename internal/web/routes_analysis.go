@@ -1,6 +1,25 @@
 package web
 
-// analysisRoutes are the analysis API and pages (issue 6).
+// ActionAnalyse registers programmes and runs and records evaluations
+// (analysts, approvers and admins).
+const ActionAnalyse Action = "analyse"
+
+// analysisRoutes are the analysis API and pages (issue 6). Reading
+// hot spots, programmes and evaluation reports is public: they are
+// computed from published figures only.
 func (s *Server) analysisRoutes() []route {
-	return nil
+	return []route{
+		{"GET /analysis", ActionReadPublic, s.handleAnalysisPage},
+		{"GET /analysis/hotspots", ActionReadPublic, s.handleHotspotsPage},
+		{"GET /analysis/programmes/{id}", ActionReadPublic, s.handleProgrammePage},
+		{"POST /analysis/programmes", ActionAnalyse, s.handleProgrammeForm},
+		{"POST /analysis/programmes/{id}/evaluations", ActionAnalyse, s.handleEvaluateForm},
+		{"GET /analysis/evaluations/{id}", ActionReadPublic, s.handleEvaluationPage},
+		{"GET /api/v1/analysis/hotspots", ActionReadPublic, s.handleHotspotsAPI},
+		{"GET /api/v1/programmes", ActionReadPublic, s.handleProgrammesAPI},
+		{"POST /api/v1/programmes", ActionAnalyse, s.handleCreateProgrammeAPI},
+		{"GET /api/v1/programmes/{id}", ActionReadPublic, s.handleProgrammeAPI},
+		{"POST /api/v1/programmes/{id}/evaluations", ActionAnalyse, s.handleEvaluateAPI},
+		{"GET /api/v1/evaluations/{id}", ActionReadPublic, s.handleEvaluationAPI},
+	}
 }
