@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/oas-atalaya/atalaya/internal/cli"
+	"github.com/oas-atalaya/atalaya/internal/tabular"
 )
 
 const adata = "testdata/analyse/"
@@ -603,5 +604,56 @@ func TestAnalyseErrors(t *testing.T) {
 	r := analyseJSON(t, "did", "--csv", good, "--unit", "unit", "--time", "year", "--outcome", "y", "--group", "g", "--aggregate", "none")
 	if len(r.Tables["attgt"]) != 1 || !closeTo(num(t, r.Tables["attgt"][0]["att"]), 2.25-((1+0.75)/2), 1e-12) {
 		t.Errorf("decimal commas: %v", r.Tables["attgt"])
+	}
+}
+
+// TestAnalyseMessyFiles runs the same ITS on the Sicily series written as
+// an Excel workbook and as a Latin-1 CSV with semicolons and decimal
+// commas, as offices send them, and gets the same estimate.
+func TestAnalyseMessyFiles(t *testing.T) {
+	rows := [][]string{}
+	f, err := os.Open(adata + "sicily.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = append(rows, []string{"año", "mes", "eventos", "población"})
+	for _, r := range recs[1:] {
+		rows = append(rows, []string{r[0], r[1], r[2], r[6]})
+	}
+	dir := t.TempDir()
+	xf, err := os.Create(filepath.Join(dir, "sicilia.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tabular.WriteXLSX(xf, "datos", rows); err != nil {
+		t.Fatal(err)
+	}
+	xf.Close()
+	var b strings.Builder
+	for i, r := range rows {
+		line := strings.Join(r, ";")
+		if i > 0 {
+			line = strings.ReplaceAll(line, ".", ",")
+		}
+		b.WriteString(line + "\r\n")
+	}
+	latin := []byte{}
+	for _, c := range b.String() {
+		latin = append(latin, byte(c)) // every rune here is below U+0100
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sicilia.csv"), latin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"sicilia.xlsx", "sicilia.csv"} {
+		r := analyseJSON(t, "its", "--csv", filepath.Join(dir, name), "--time", "año,mes", "--count", "eventos", "--population", "población",
+			"--interruption", "2005-01", "--harmonics", "2")
+		if got := num(t, r.Summary["level change (rate ratio)"]); !closeTo(got, math.Exp(-0.1303769432510029), 1e-8) {
+			t.Errorf("%s: level change %g", name, got)
+		}
 	}
 }
