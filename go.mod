@@ -2,6 +2,12 @@ module github.com/oas-atalaya/atalaya
 
 go 1.26.8
 
+// The standard library of Go 1.26.8 has known vulnerabilities (net/http,
+// crypto/tls, crypto/x509, html/template, mime/multipart) fixed in 1.27.3,
+// the newest toolchain the module proxy serves here: with GOTOOLCHAIN=auto
+// (scripts/test sets it) the go command builds with it.
+toolchain go1.27.3
+
 require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/jackc/pgx/v5 v5.12.0
