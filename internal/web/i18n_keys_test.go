@@ -21,8 +21,8 @@ import (
 var keyLiteral = regexp.MustCompile(`"((?:common|public|work|analysis)\.[A-Za-z0-9_.]*[A-Za-z0-9_.])"`)
 
 // TestCatalogueKeys fails on any key that the templates or the Go code
-// (internal/...) use
-// and the catalogue lacks, and on any catalogue key that nothing uses. Keys
+// (internal/...) use and the catalogue lacks, and on any catalogue key that
+// nothing uses. Keys
 // built at run time are checked through their prefixes: every value the
 // code can complete a public prefix with must be in the catalogue, and a
 // catalogue key under a prefix the code uses counts as used.
