@@ -130,6 +130,13 @@ func TestWorkUploadInChromium(t *testing.T) {
 			if status == "" {
 				t.Errorf("upload (%s): no status text beside the progress bar", lang)
 			}
+			// A picture of the bar well under way.
+			const half = `(() => { const b = document.getElementById("upload-progress"); return !b.hasAttribute("value") || b.value >= b.max * 0.4 })()`
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+				if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](half)); ok {
+					break
+				}
+			}
 			shot(t, ctx, "", "work-upload-progress."+lang+".png")
 		}
 		tctx, cancel := context.WithTimeout(ctx, 60*time.Second)

@@ -11,6 +11,8 @@
   var bar = document.getElementById("upload-progress");
   var status = document.getElementById("upload-status");
   var button = form.querySelector("button[type=submit]");
+  // "41 %" in French, "41%" in English: the page's language decides.
+  var pct = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "percent" });
 
   function failed() {
     status.textContent = form.getAttribute("data-failed");
@@ -32,6 +34,7 @@
       if (e.lengthComputable && e.total > 0) {
         bar.max = e.total;
         bar.value = e.loaded;
+        status.textContent = form.getAttribute("data-sending") + " " + pct.format(e.loaded / e.total);
       }
     });
     xhr.upload.addEventListener("load", function () {
