@@ -72,7 +72,7 @@ func buildPanel(d *dataFile, unitCol int, timeFlag, timeSpec string) (*panelInde
 }
 
 // checkBalanced reports the first unit missing a period.
-func (p *panelIndex) checkBalanced(d *dataFile) error {
+func (p *panelIndex) checkBalanced(d *dataFile, hint string) error {
 	for u := range p.units {
 		var miss []string
 		for t := range p.periods {
@@ -84,8 +84,8 @@ func (p *panelIndex) checkBalanced(d *dataFile) error {
 			if len(miss) > 5 {
 				miss = append(miss[:5], fmt.Sprintf("and %d more", len(miss)-5))
 			}
-			return analyseErr("%s is an unbalanced panel: unit %q has no row for period %s (every unit needs every period from %s to %s)",
-				d.name, p.units[u], strings.Join(miss, ", "), formatPeriod(p.periods[0], p.kind), formatPeriod(p.periods[len(p.periods)-1], p.kind))
+			return analyseErr("%s is an unbalanced panel: unit %q has no row for period %s (every unit needs every period from %s to %s)%s",
+				d.name, p.units[u], strings.Join(miss, ", "), formatPeriod(p.periods[0], p.kind), formatPeriod(p.periods[len(p.periods)-1], p.kind), hint)
 		}
 	}
 	return nil
@@ -164,7 +164,7 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := p.checkBalanced(d); err != nil {
+	if err := p.checkBalanced(d, ""); err != nil {
 		return err
 	}
 	treat, err := parsePeriodAs("treatment", *treatment, p.kind)
@@ -367,6 +367,7 @@ func runAnalyseDID(ctx context.Context, env *Env, args []string) error {
 	balE := fs.Int("balance-e", -1, "event study: keep groups observed at least this many periods after treatment (aggte balance_e)")
 	minE := fs.String("min-e", "", "event study: smallest event time (aggte min_e)")
 	maxE := fs.String("max-e", "", "event study: largest event time (aggte max_e)")
+	dropUnbal := fs.Bool("drop-unbalanced", false, "drop rows with an empty outcome, then units missing any period, as R did does for panel = TRUE (default: refuse an unbalanced panel)")
 	of := addOutputFlags(fs, "attgt, simple, dynamic, group, calendar")
 	if _, err := parseAnalyseFlags(fs, args, 0); err != nil {
 		return err
@@ -438,11 +439,35 @@ func runAnalyseDID(ctx context.Context, env *Env, args []string) error {
 		}
 		xc = append(xc, i)
 	}
+	droppedRows, droppedUnits := 0, 0
+	if *dropUnbal {
+		droppedRows = d.filter(func(i int) bool {
+			_, ok, _ := parseNumber(d.rows[i][oc], d.delim)
+			return ok
+		})
+		p, err := buildPanel(d, uc, "time", *timeCol)
+		if err != nil {
+			return err
+		}
+		incomplete := map[int]bool{}
+		for u := range p.units {
+			for t := range p.periods {
+				if p.cell[u][t] < 0 {
+					incomplete[u] = true
+				}
+			}
+		}
+		droppedUnits = len(incomplete)
+		droppedRows += d.filter(func(i int) bool { return !incomplete[p.rowUnit[i]] })
+		if len(d.rows) == 0 {
+			return analyseErr("%s: no unit is observed in every period", d.name)
+		}
+	}
 	p, err := buildPanel(d, uc, "time", *timeCol)
 	if err != nil {
 		return err
 	}
-	if err := p.checkBalanced(d); err != nil {
+	if err := p.checkBalanced(d, "; --drop-unbalanced drops such units, as R did does"); err != nil {
 		return err
 	}
 	obs := make([]did.Obs, len(d.rows))
@@ -491,6 +516,10 @@ func runAnalyseDID(ctx context.Context, env *Env, args []string) error {
 	fp := func(k int) string { return formatPeriod(k, p.kind) }
 	r := &analysisReport{Title: "Group-time average treatment effects (Callaway & Sant'Anna)"}
 	r.add("units", gt.Units)
+	if *dropUnbal {
+		r.add("rows dropped (empty outcome or unbalanced units)", droppedRows)
+		r.add("units dropped (unbalanced)", droppedUnits)
+	}
 	r.add("control group", *control)
 	r.add("base period", *base)
 	if *boot > 0 {
@@ -515,7 +544,8 @@ func runAnalyseDID(ctx context.Context, env *Env, args []string) error {
 		}
 		r.add(k+" ATT", a.ATT)
 		r.add(k+" SE", a.SE)
-		r.add(k+" 95% interval", fmt.Sprintf("[%s, %s]", fmtNum(a.Low, 6), fmtNum(a.High, 6)))
+		r.add(k+" low", a.Low)
+		r.add(k+" high", a.High)
 		if k == did.Simple {
 			continue
 		}
@@ -665,7 +695,8 @@ func runAnalyseITS(ctx context.Context, env *Env, args []string) error {
 	pct := fmt.Sprintf("%g%%", *conf*100)
 	eff := func(name string, e its.Effect) {
 		r.add(name, e.Estimate)
-		r.add(name+" "+pct+" interval", fmt.Sprintf("[%s, %s]", fmtNum(e.Low, 6), fmtNum(e.High, 6)))
+		r.add(name+" "+pct+" low", e.Low)
+		r.add(name+" "+pct+" high", e.High)
 		r.add(name+" p-value", e.P)
 	}
 	eff("level change (rate ratio)", res.LevelChange)
@@ -673,7 +704,8 @@ func runAnalyseITS(ctx context.Context, env *Env, args []string) error {
 		eff("slope change (rate ratio per period)", res.SlopeChange)
 	}
 	r.add("cumulative effect (observed − counterfactual)", res.Cumulative.Estimate)
-	r.add("cumulative effect "+pct+" interval", fmt.Sprintf("[%s, %s]", fmtNum(res.Cumulative.Low, 6), fmtNum(res.Cumulative.High, 6)))
+	r.add("cumulative effect "+pct+" low", res.Cumulative.Low)
+	r.add("cumulative effect "+pct+" high", res.Cumulative.High)
 	r.add("observed after interruption", res.Cumulative.Observed)
 	r.add("counterfactual after interruption", res.Cumulative.Expected)
 	if res.Reading != "" {

@@ -98,6 +98,21 @@ func readDataFile(path string, opt tabular.Options) (*dataFile, error) {
 	return d, nil
 }
 
+// filter keeps the rows for which keep is true and returns how many it
+// dropped.
+func (d *dataFile) filter(keep func(i int) bool) int {
+	rows, lines := d.rows[:0:0], d.lines[:0:0]
+	for i := range d.rows {
+		if keep(i) {
+			rows = append(rows, d.rows[i])
+			lines = append(lines, d.lines[i])
+		}
+	}
+	n := len(d.rows) - len(rows)
+	d.rows, d.lines = rows, lines
+	return n
+}
+
 // col returns the index of a column, matched exactly or else ignoring case.
 func (d *dataFile) col(flagName, name string) (int, error) {
 	name = strings.TrimSpace(name)

@@ -30,6 +30,8 @@ func runAnalyseKDE(ctx context.Context, env *Env, args []string) error {
 	perCell := fs.Bool("per-cell", false, "values as expected counts per cell instead of density per square unit")
 	minShare := fs.Float64("min-share", 0, "GeoJSON: leave out cells below this share of the maximum (e.g. 0.001)")
 	dropZero := fs.Bool("drop-zero-points", false, "leave out rows at (0, 0), the usual placeholder for an unknown place")
+	bounds := fs.String("bounds", "", "grid extent minX,minY,maxX,maxY in the points' units (metres with --lonlat: projected); default the points' extent plus the kernel's reach")
+	exact := fs.Bool("exact", false, "sum the kernel over every point for every cell instead of binning (slow; for checking)")
 	out := fs.String("out", "", "output file: .geojson (cells as polygons), .png (image, north up) or .csv (row, col, x, y, value)")
 	of := addOutputFlags(fs, "summary")
 	if _, err := parseAnalyseFlags(fs, args, 0); err != nil {
@@ -42,7 +44,23 @@ func runAnalyseKDE(ctx context.Context, env *Env, args []string) error {
 	if !strings.HasSuffix(ext, ".geojson") && !strings.HasSuffix(ext, ".json") && !strings.HasSuffix(ext, ".png") && !strings.HasSuffix(ext, ".csv") {
 		return usageErr("--out %q: name a .geojson, .png or .csv file", *out)
 	}
-	opt := density.Options{Bandwidth: *bw, Rule: *rule, CellSize: *cell}
+	opt := density.Options{Bandwidth: *bw, Rule: *rule, CellSize: *cell, Exact: *exact}
+	if *bounds != "" {
+		parts := strings.Split(*bounds, ",")
+		if len(parts) != 4 {
+			return usageErr("--bounds %q: give minX,minY,maxX,maxY", *bounds)
+		}
+		for i, p := range parts {
+			v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil {
+				return usageErr("--bounds %q: %q is not a number", *bounds, p)
+			}
+			opt.Bounds[i] = v
+		}
+		if opt.Bounds[2] <= opt.Bounds[0] || opt.Bounds[3] <= opt.Bounds[1] {
+			return usageErr("--bounds %q: the maxima must exceed the minima", *bounds)
+		}
+	}
 	switch *kernel {
 	case "quartic", "biweight":
 		opt.Kernel = density.Quartic

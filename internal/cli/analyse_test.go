@@ -657,3 +657,75 @@ func TestAnalyseMessyFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyseKDESklearn compares the surface of the 522 Chicago arsons
+// with sklearn's KernelDensity (internal/density's golden): Gaussian σ =
+// 600 m and Epanechnikov radius 1500 m on 1000 m cells, exactly with
+// --exact and within the binning error documented by internal/density
+// without it.
+func TestAnalyseKDESklearn(t *testing.T) {
+	gold := readCSVMaps(t, adata+"kde_golden_sklearn.csv")
+	dir := t.TempDir()
+	for _, c := range []struct {
+		kernel, bw, col string
+		exact           bool
+		tol             float64 // relative to the surface's maximum
+	}{
+		{"gaussian", "600", "sk_gauss_600", true, 1e-9},
+		{"epanechnikov", "1500", "sk_epan_1500", true, 1e-9},
+		{"gaussian", "600", "sk_gauss_600", false, 0.75 * (1000.0 / 600) * (1000.0 / 600)},
+	} {
+		out := filepath.Join(dir, c.col+".csv")
+		args := []string{"kde", "--csv", adata + "chicago_arson_m.csv", "--x", "x", "--y", "y", "--kernel", c.kernel, "--bandwidth", c.bw,
+			"--cell", "1000", "--bounds", "340000,552000,368000,596000", "--out", out}
+		if c.exact {
+			args = append(args, "--exact")
+		}
+		analyseJSON(t, args...)
+		got := readCSVMaps(t, out)
+		if len(got) != len(gold) {
+			t.Fatalf("%d cells; sklearn %d", len(got), len(gold))
+		}
+		var peak float64
+		for _, g := range gold {
+			peak = math.Max(peak, num(t, g[c.col]))
+		}
+		worst := 0.0
+		for i, g := range gold {
+			if got[i]["row"] != g["row"] || got[i]["col"] != g["col"] || num(t, got[i]["x"]) != num(t, g["x"]) {
+				t.Fatalf("cell %d: %v; sklearn %v", i, got[i], g)
+			}
+			worst = math.Max(worst, math.Abs(num(t, got[i]["value"])-num(t, g[c.col]))/peak)
+		}
+		if worst > c.tol {
+			t.Errorf("%s exact=%v: largest difference %.3g of the maximum; want ≤ %.3g", c.col, c.exact, worst, c.tol)
+		}
+	}
+}
+
+// TestAnalyseDIDDropUnbalanced adds a county observed in three years only
+// to mpdta: refused by default, dropped with --drop-unbalanced (as R did
+// does), which gives R's mpdta numbers again.
+func TestAnalyseDIDDropUnbalanced(t *testing.T) {
+	raw, err := os.ReadFile(adata + "mpdta.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = append(raw, "2003,99999,5,8,2006,1\n2004,99999,5,8.1,2006,1\n2005,99999,5,NA,2006,1\n2006,99999,5,8.3,2006,1\n"...)
+	p := filepath.Join(t.TempDir(), "mpdta_unbalanced.csv")
+	if err := os.WriteFile(p, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"did", "--csv", p, "--unit", "countyreal", "--time", "year", "--outcome", "lemp", "--group", "first.treat", "--aggregate", "simple"}
+	code, _, stderr := atalaya(t, append([]string{"analyse"}, args...)...)
+	if code != cli.ExitError || !strings.Contains(stderr, "unbalanced panel") || !strings.Contains(stderr, "--drop-unbalanced") {
+		t.Errorf("unbalanced mpdta: exit %d\n%s", code, stderr)
+	}
+	r := analyseJSON(t, append(args, "--drop-unbalanced")...)
+	if num(t, r.Summary["units"]) != 500 || num(t, r.Summary["units dropped (unbalanced)"]) != 1 || num(t, r.Summary["rows dropped (empty outcome or unbalanced units)"]) != 4 {
+		t.Errorf("dropped: %v", r.Summary)
+	}
+	if got := num(t, r.Summary["simple ATT"]); !closeTo(got, -0.0399512751551763, 1e-8) {
+		t.Errorf("simple ATT %.12g; R -0.0399512751551763", got)
+	}
+}
