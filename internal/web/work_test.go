@@ -166,6 +166,11 @@ func TestWorkUpload(t *testing.T) {
 	if strings.Contains(rec.Body.String(), `value="canonical-aggregates"`) || strings.Contains(rec.Body.String(), `value="sesnsp-victims"`) {
 		t.Errorf("the upload form offers another source's profile")
 	}
+	// Without script the form posts as is: its CSRF token comes first,
+	// before the file, so that it can be read without the upload.
+	if form := rec.Body.String()[strings.Index(rec.Body.String(), `id="upload-form"`):]; strings.Index(form, `name="csrf"`) > strings.Index(form, `name="profile"`) {
+		t.Errorf("the upload form's CSRF field is not its first field")
+	}
 	before, _ := n.store.CountRecords(ctx, atalaya.RecordFilter{})
 
 	body := "record_id,occurred_on,iccs,area,victim_sex\nU1,2024-03-05,0101,MEX-09,F\nU2,2024-03-45,0101,MEX-09,F\nU3,2024-03-05,0401,MEX-77,M\n"
