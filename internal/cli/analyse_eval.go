@@ -134,6 +134,7 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 	fs.Var(&specials, "special", "'COL:PERIODS' a special predictor (repeatable), e.g. 'gdpcap:1960-1969', 'popdens:1969'")
 	fit := fs.String("fit", "", "FROM-TO: the periods whose outcome MSPE V minimises (default: every pre-treatment period)")
 	placebos := fs.Bool("placebos", false, "run the placebo-in-space test (refit every donor as if treated)")
+	vFlag := fs.String("v", "", "predictor weights V, comma-separated in the order of the predictors (--predictor columns, then --special), instead of searching; e.g. a published V")
 	maxPre := fs.Float64("max-pre-ratio", 0, "with --placebos, leave out placebos whose pre-treatment RMSPE exceeds this multiple of the treated unit's (0: keep all)")
 	out := fs.String("out", "", "write the series (period, treated, synthetic, gap, and placebo gaps) as CSV to this file")
 	of := addOutputFlags(fs, "weights, predictors, series, placebos")
@@ -263,6 +264,18 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
+	if *vFlag != "" {
+		for _, x := range strings.Split(*vFlag, ",") {
+			v, ok, err := parseNumber(x, ',')
+			if err != nil || !ok || v < 0 {
+				return usageErr("--v: %q is not a weight ≥ 0", x)
+			}
+			spec.V = append(spec.V, v)
+		}
+		if len(spec.V) != len(spec.PredictorSpecs) {
+			return usageErr("--v has %d weights; there are %d predictors", len(spec.V), len(spec.PredictorSpecs))
+		}
+	}
 	var res *synth.Result
 	var inf *synth.Inference
 	if *placebos {

@@ -52,7 +52,7 @@ func runAnalyseHotspots(ctx context.Context, env *Env, args []string) error {
 	if _, err := parseAnalyseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	if *af.grid == 0 {
+	if *af.grid == 0 && *af.incidents == "" {
 		if err := need("value", *valueCol); err != nil {
 			return err
 		}
@@ -202,7 +202,7 @@ func runAnalyseMoran(ctx context.Context, env *Env, args []string) error {
 	if _, err := parseAnalyseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	if *af.grid == 0 {
+	if *af.grid == 0 && *af.incidents == "" {
 		if err := need("value", *valueCol); err != nil {
 			return err
 		}

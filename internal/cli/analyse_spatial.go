@@ -110,6 +110,7 @@ type areaFlags struct {
 	distance                      *float64
 	knn                           *int
 	lonlat, rowStd, dropZero      *bool
+	gal, incidents                *string
 	grid                          *float64
 }
 
@@ -118,6 +119,8 @@ func addAreaFlags(fs *flag.FlagSet) areaFlags {
 		in:         addInputFlags(fs),
 		id:         fs.String("id", "", "column of the observations' ids (for --weights-edges, and to match --geojson features)"),
 		edges:      fs.String("weights-edges", "", "weights as a CSV edge list: from,to[,weight] by id (both directions for symmetric weights)"),
+		gal:        fs.String("weights-gal", "", "binary weights in GeoDa's GAL format (spdep read.gal), matched to the rows by --id"),
+		incidents:  fs.String("incidents", "", "with --geojson: the --csv rows are incidents at these LON,LAT columns; the value of each area is their count"),
 		geojson:    fs.String("geojson", "", "GeoJSON polygons of the areas (with --contiguity); without --csv the values are read from its properties"),
 		geojsonID:  fs.String("geojson-id", "", "property of the GeoJSON features matching --id (default: the same name as --id)"),
 		contiguity: fs.String("contiguity", "queen", "with --geojson or --grid: queen or rook (spdep poly2nb queen = TRUE/FALSE)"),
@@ -144,13 +147,16 @@ type areas struct {
 
 func (af areaFlags) build(needValues bool) (*areas, error) {
 	modes := 0
-	for _, on := range []bool{*af.edges != "", *af.geojson != "", *af.points != ""} {
+	for _, on := range []bool{*af.edges != "", *af.geojson != "", *af.points != "", *af.gal != ""} {
 		if on {
 			modes++
 		}
 	}
 	if modes != 1 {
-		return nil, usageErr("give one source of weights: --weights-edges FILE, --geojson FILE (--contiguity queen|rook), or --points X,Y with --distance D, --knn K or --grid CELL")
+		return nil, usageErr("give one source of weights: --weights-edges FILE, --weights-gal FILE, --geojson FILE (--contiguity queen|rook), or --points X,Y with --distance D, --knn K or --grid CELL")
+	}
+	if *af.incidents != "" && *af.geojson == "" {
+		return nil, usageErr("--incidents LON,LAT counts incidents in the areas of --geojson FILE")
 	}
 	if *af.geojson != "" {
 		return af.fromGeoJSON()
@@ -184,6 +190,14 @@ func (af areaFlags) build(needValues bool) (*areas, error) {
 		}
 	}
 	switch {
+	case *af.gal != "":
+		if *af.id == "" {
+			return nil, usageErr("--weights-gal needs --id: the column of %s whose values the GAL file names", d.name)
+		}
+		if a.w, err = readGAL(*af.gal, a.ids); err != nil {
+			return nil, err
+		}
+		a.desc = "GAL file " + *af.gal
 	case *af.edges != "":
 		if *af.id == "" {
 			return nil, usageErr("--weights-edges needs --id: the column of %s whose values the edge list names", d.name)
@@ -317,6 +331,9 @@ func (af areaFlags) fromGeoJSON() (*areas, error) {
 	}
 	a := &areas{}
 	var polys []geo.MultiPolygon
+	if *af.incidents != "" {
+		return af.incidentAreas(feats, fid)
+	}
 	if *af.in.file == "" {
 		if prop != "" {
 			if _, ok := feats[0].Properties[prop]; !ok {
@@ -439,4 +456,107 @@ func readEdges(path string, ids []string) (*spatial.Weights, error) {
 		wt = append(wt, w)
 	}
 	return spatial.FromEdges(len(ids), edges, wt)
+}
+
+// incidentAreas counts the --csv rows (incidents at longitude, latitude)
+// in each feature and links the features by contiguity.
+func (af areaFlags) incidentAreas(feats []geo.Feature, fid func(int) string) (*areas, error) {
+	d, err := af.in.read()
+	if err != nil {
+		return nil, err
+	}
+	xn, yn, err := splitPair("incidents", *af.incidents)
+	if err != nil {
+		return nil, err
+	}
+	xc, err := d.col("incidents", xn)
+	if err != nil {
+		return nil, err
+	}
+	yc, err := d.col("incidents", yn)
+	if err != nil {
+		return nil, err
+	}
+	shapes := make([]geo.Shape, len(feats))
+	polys := make([]geo.MultiPolygon, len(feats))
+	a := &areas{}
+	for k, f := range feats {
+		shapes[k] = geo.Shape{Code: strconv.Itoa(k), Geometry: f.Geometry}
+		polys[k] = f.Geometry
+		a.ids = append(a.ids, fid(k))
+	}
+	ix := geo.NewIndex(shapes)
+	counts := make([]float64, len(feats))
+	outside, unknown := 0, 0
+	for i := range d.rows {
+		lon, ok1, err1 := parseNumber(d.rows[i][xc], d.delim)
+		lat, ok2, err2 := parseNumber(d.rows[i][yc], d.delim)
+		if err1 != nil {
+			return nil, d.cellErr(i, xc, err1.Error())
+		}
+		if err2 != nil {
+			return nil, d.cellErr(i, yc, err2.Error())
+		}
+		if !ok1 || !ok2 || (lon == 0 && lat == 0) {
+			unknown++
+			continue
+		}
+		if lon < -180 || lon > 180 {
+			return nil, d.cellErr(i, xc, "is not a longitude (−180 to 180); is it the longitude column?")
+		}
+		if lat < -90 || lat > 90 {
+			return nil, d.cellErr(i, yc, "is not a latitude (−90 to 90)")
+		}
+		code, ok := ix.Locate(geo.Point{Lon: lon, Lat: lat})
+		if !ok {
+			outside++
+			continue
+		}
+		k, _ := strconv.Atoi(code)
+		counts[k]++
+	}
+	a.w, err = spatial.Contiguity(polys, *af.contiguity == "queen")
+	if err != nil {
+		return nil, err
+	}
+	a.desc = fmt.Sprintf("%s contiguity of %s; value = incidents per area (%d of %d rows placed, %d outside every area, %d without coordinates)",
+		*af.contiguity, *af.geojson, len(d.rows)-outside-unknown, len(d.rows), outside, unknown)
+	a.value = func(string, string) ([]float64, error) { return counts, nil }
+	return a, nil
+}
+
+// readGAL reads GeoDa GAL weights and puts them in the order of ids.
+func readGAL(path string, ids []string) (*spatial.Weights, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, analyseErr("cannot open %s: %v", path, err)
+	}
+	defer f.Close()
+	w, galIDs, err := spatial.ReadGAL(f)
+	if err != nil {
+		return nil, analyseErr("%s: %v", path, err)
+	}
+	index := map[string]int{}
+	for i, id := range ids {
+		index[cleanID(id)] = i
+	}
+	pos := make([]int, len(galIDs))
+	for k, id := range galIDs {
+		i, ok := index[cleanID(id)]
+		if !ok {
+			return nil, analyseErr("%s names %q, which is not an id of the data (--id)", path, id)
+		}
+		pos[k] = i
+	}
+	if len(galIDs) != len(ids) {
+		return nil, analyseErr("%s has %d observations; the data have %d", path, len(galIDs), len(ids))
+	}
+	var edges [][2]int
+	for k := range galIDs {
+		nb, _ := w.Neighbours(k)
+		for _, j := range nb {
+			edges = append(edges, [2]int{pos[k], pos[j]})
+		}
+	}
+	return spatial.FromEdges(len(ids), edges, nil)
 }

@@ -135,6 +135,17 @@ func TestAnalyseSynthBasque(t *testing.T) {
 	if len(r.Tables["predictors"]) != 14 || len(r.Tables["series"]) != 43 || len(r.Tables["placebos"]) != 18 {
 		t.Errorf("tables: %d predictors, %d periods, %d placebos", len(r.Tables["predictors"]), len(r.Tables["series"]), len(r.Tables["placebos"]))
 	}
+	// The V found, given back with --v, gives the same weights.
+	var vs []string
+	for _, p := range r.Tables["predictors"] {
+		vs = append(vs, strconv.FormatFloat(num(t, p["v"]), 'g', -1, 64))
+	}
+	rv := analyseJSON(t, append(append([]string{}, basqueArgs...), "--v", strings.Join(vs, ","))...)
+	for i, w := range rv.Tables["weights"] {
+		if math.Abs(num(t, w["weight"])-num(t, r.Tables["weights"][i]["weight"])) > 1e-6 {
+			t.Errorf("--v: weight of %v = %v; searched %v", w["unit"], w["weight"], r.Tables["weights"][i]["weight"])
+		}
+	}
 	// --out writes the series with the placebo gaps.
 	out := filepath.Join(t.TempDir(), "gaps.csv")
 	code, _, stderr := atalaya(t, append([]string{"analyse"}, append(append([]string{}, basqueArgs...), "--out", out, "--donors", "Cataluna,Madrid (Comunidad De),Andalucia,Aragon")...)...)
@@ -727,5 +738,115 @@ func TestAnalyseDIDDropUnbalanced(t *testing.T) {
 	}
 	if got := num(t, r.Summary["simple ATT"]); !closeTo(got, -0.0399512751551763, 1e-8) {
 		t.Errorf("simple ATT %.12g; R -0.0399512751551763", got)
+	}
+}
+
+// TestAnalyseGALAndIncidents reads NC SIDS rook weights as a GeoDa GAL
+// file written in reverse order (esda's Moran's I of SIDR74 again), and
+// counts incidents in the NC counties from their coordinates: the hot
+// spots of the counted incidents equal those of the counts given as a
+// column.
+func TestAnalyseGALAndIncidents(t *testing.T) {
+	dir := t.TempDir()
+	nb := map[string][]string{}
+	var order []string
+	for _, e := range readCSVMaps(t, adata+"nc_sids_rook_edges.csv") {
+		if _, ok := nb[e["FIPSNO_i"]]; !ok {
+			order = append(order, e["FIPSNO_i"])
+		}
+		nb[e["FIPSNO_i"]] = append(nb[e["FIPSNO_i"]], e["FIPSNO_j"])
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "0 %d sids2 FIPSNO\n", len(order))
+	for k := len(order) - 1; k >= 0; k-- {
+		id := order[k]
+		fmt.Fprintf(&b, "%s %d\n%s\n", id, len(nb[id]), strings.Join(nb[id], " "))
+	}
+	gal := filepath.Join(dir, "nc.gal")
+	if err := os.WriteFile(gal, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := analyseJSON(t, "moran", "--csv", adata+"nc_sids.csv", "--id", "FIPSNO", "--value", "SIDR74", "--weights-gal", gal)
+	if !closeTo(num(t, r.Summary["I"]), 0.24772519320480135, 1e-9) {
+		t.Errorf("moran with GAL: I %v; esda 0.2477251932", r.Summary["I"])
+	}
+
+	// Incidents: for each county, SID74 copies of a point inside its
+	// first ring (checked here by ray casting), then counted back.
+	var fc struct {
+		Features []struct {
+			Properties map[string]any
+			Geometry   struct {
+				Type        string
+				Coordinates json.RawMessage
+			}
+		}
+	}
+	raw, err := os.ReadFile(adata + "nc_sids_counties.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		t.Fatal(err)
+	}
+	var inc strings.Builder
+	inc.WriteString("lon,lat\n")
+	counts := map[string]int{}
+	for _, f := range fc.Features {
+		var ring [][2]float64
+		if f.Geometry.Type == "Polygon" {
+			var c [][][2]float64
+			json.Unmarshal(f.Geometry.Coordinates, &c)
+			ring = c[0]
+		} else {
+			var c [][][][2]float64
+			json.Unmarshal(f.Geometry.Coordinates, &c)
+			ring = c[0][0]
+		}
+		// The midpoint of two vertices five apart, when it is inside.
+		inside := func(x, y float64) bool {
+			in := false
+			for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
+				if (ring[i][1] > y) != (ring[j][1] > y) && x < (ring[j][0]-ring[i][0])*(y-ring[i][1])/(ring[j][1]-ring[i][1])+ring[i][0] {
+					in = !in
+				}
+			}
+			return in
+		}
+		var px, py float64
+		found := false
+		for k := 0; k+5 < len(ring) && !found; k++ {
+			px, py = (ring[k][0]+ring[k+5][0])/2, (ring[k][1]+ring[k+5][1])/2
+			found = inside(px, py)
+		}
+		if !found {
+			continue
+		}
+		id := fmt.Sprint(f.Properties["FIPSNO"])
+		n := int(num(t, f.Properties["SID74"]))
+		counts[id] = n
+		for k := 0; k < n; k++ {
+			fmt.Fprintf(&inc, "%.9f,%.9f\n", px, py)
+		}
+	}
+	var vals strings.Builder
+	vals.WriteString("FIPSNO,n\n")
+	for _, f := range fc.Features {
+		id := fmt.Sprint(f.Properties["FIPSNO"])
+		fmt.Fprintf(&vals, "%s,%d\n", id, counts[id])
+	}
+	incFile, valFile := filepath.Join(dir, "incidents.csv"), filepath.Join(dir, "counts.csv")
+	os.WriteFile(incFile, []byte(inc.String()), 0o644)
+	os.WriteFile(valFile, []byte(vals.String()), 0o644)
+	a := analyseJSON(t, "hotspots", "--csv", incFile, "--incidents", "lon,lat", "--geojson", adata+"nc_sids_counties.geojson", "--id", "FIPSNO")
+	c := analyseJSON(t, "hotspots", "--csv", valFile, "--value", "n", "--geojson", adata+"nc_sids_counties.geojson", "--id", "FIPSNO")
+	if len(counts) < 80 {
+		t.Fatalf("only %d counties got an interior point", len(counts))
+	}
+	for i := range a.Tables["local"] {
+		x, y := a.Tables["local"][i], c.Tables["local"][i]
+		if fmt.Sprint(x["id"]) != fmt.Sprint(y["id"]) || num(t, x["value"]) != num(t, y["value"]) || !closeTo(num(t, x["z"]), num(t, y["z"]), 1e-12) {
+			t.Fatalf("county %v: incidents %v z %v; counts %v z %v", x["id"], x["value"], x["z"], y["value"], y["z"])
+		}
 	}
 }
