@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/cube"
-	"github.com/oas-atalaya/atalaya/internal/storeutil"
 )
 
 // The approval queue lists, per source × area × year, the live total (the
@@ -53,8 +53,19 @@ func (s *Server) approvalQueue(r *http.Request) ([]approvalRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	cats, err := s.Store.ICCS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sections []string // the top ICCS sections, which a release's total sums
+	for _, c := range cats {
+		if c.Level == 1 {
+			sections = append(sections, c.Code)
+		}
+	}
 	var rows []approvalRow
 	for _, src := range srcs {
+		lf := liveFigures{src: src, sections: sections, exact: sharesType(src, srcs)}
 		rels, err := s.Store.Releases(ctx, atalaya.ReleaseFilter{Source: src.ID})
 		if err != nil {
 			return nil, err
@@ -84,7 +95,7 @@ func (s *Server) approvalQueue(r *http.Request) ([]approvalRow, error) {
 			}
 		}
 		for area, ys := range years {
-			rs, err := s.approvalRows(r, src, area, ys, rels)
+			rs, err := s.approvalRows(r, lf, area, ys, rels)
 			if err != nil {
 				return nil, err
 			}
@@ -103,9 +114,81 @@ func (s *Server) approvalQueue(r *http.Request) ([]approvalRow, error) {
 	return rows, nil
 }
 
+// liveFigures computes a source's live totals.
+type liveFigures struct {
+	src      atalaya.Source
+	sections []string // the top ICCS sections
+	exact    bool     // another source of its type may report at its areas: recompute from its rows
+}
+
+// sharesType reports whether another source of src's type may report in
+// src's country, so that the cube (by source type) mixes their figures.
+func sharesType(src atalaya.Source, all []atalaya.Source) bool {
+	for _, o := range all {
+		if o.ID != src.ID && o.Type == src.Type && (o.Country == "" || src.Country == "" || o.Country == src.Country) {
+			return true
+		}
+	}
+	return false
+}
+
+// liveYear is the live total and the months reported of a year.
+type liveYear struct {
+	total  int64
+	months map[string]bool
+}
+
+// totals returns, per year, what a release of the source's area would
+// total now: the sum at the area over the top ICCS sections of the year's
+// cells (as storeutil.ReleaseSnapshot sums them), and the months with
+// figures. When the source is the only one of its type in its country,
+// the cube's cells of that type are its own and are read directly;
+// otherwise its rows are aggregated again, as a release does
+// (cube.Snapshots), which costs a pass over them.
+func (s *Server) totals(ctx context.Context, lf liveFigures, area string, years []string) (map[string]*liveYear, error) {
+	out := map[string]*liveYear{}
+	for _, y := range years {
+		out[y] = &liveYear{months: map[string]bool{}}
+	}
+	add := func(c atalaya.CubeCell) {
+		if c.Area != area || atalaya.ICCSLevel(c.ICCS) != 1 || len(c.Period) < 4 {
+			return
+		}
+		ly := out[c.Period[:4]]
+		if ly == nil {
+			return
+		}
+		ly.total += c.Count
+		if len(c.Period) == 7 {
+			ly.months[c.Period] = true
+		}
+	}
+	if !lf.exact {
+		cells, err := s.Store.Cube(ctx, atalaya.CubeFilter{Areas: []string{area}, ICCS: lf.sections, SourceType: lf.src.Type})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cells {
+			add(c)
+		}
+		return out, nil
+	}
+	snaps, err := cube.Snapshots(ctx, s.Store, lf.src.ID, area, years)
+	if err != nil {
+		return nil, err
+	}
+	for _, cells := range snaps {
+		for _, c := range cells {
+			add(c)
+		}
+	}
+	return out, nil
+}
+
 // approvalRows are the rows of one source and area.
-func (s *Server) approvalRows(r *http.Request, src atalaya.Source, area string, years []string, rels []atalaya.Release) ([]approvalRow, error) {
-	snaps, err := cube.Snapshots(r.Context(), s.Store, src.ID, area, years)
+func (s *Server) approvalRows(r *http.Request, lf liveFigures, area string, years []string, rels []atalaya.Release) ([]approvalRow, error) {
+	src := lf.src
+	live, err := s.totals(r.Context(), lf, area, years)
 	if atalaya.ErrorCode(err) == atalaya.ENOTFOUND {
 		return nil, nil // an area the node no longer has
 	} else if err != nil {
@@ -115,18 +198,8 @@ func (s *Server) approvalRows(r *http.Request, src atalaya.Source, area string, 
 	var out []approvalRow
 	for _, y := range years {
 		row := approvalRow{Source: src.ID, SourceType: src.Type, Area: area, Period: y, Status: atalaya.StatusPreliminary}
-		_, total, err := storeutil.ReleaseSnapshot(atalaya.Release{Source: src.ID, Area: area, Period: y}, src.Type, snaps[y])
-		if err != nil {
-			return nil, err
-		}
-		row.Live = total
-		months := map[string]bool{}
-		for _, c := range snaps[y] {
-			if c.Area == area && len(c.Period) == 7 {
-				months[c.Period] = true
-			}
-		}
-		row.Months = len(months)
+		row.Live, row.Months = live[y].total, len(live[y].months)
+		total := row.Live
 		for i := range rels {
 			rel := &rels[i]
 			if rel.Area != area || rel.Period != y {

@@ -15,9 +15,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/oas-atalaya/atalaya"
-	"github.com/oas-atalaya/atalaya/internal/audit"
-	"github.com/oas-atalaya/atalaya/internal/sqlite"
 	"github.com/oas-atalaya/atalaya/internal/web"
 )
 
@@ -181,19 +178,7 @@ func throttle(t *testing.T, ctx context.Context, upload float64) {
 // 2015–2023 published, 2024 validated and 2025 preliminary.
 func TestWorkRealDataInChromium(t *testing.T) {
 	ctx := newBrowser(t)
-	store := realDataStore(t).(*sqlite.DB)
-	key, err := audit.LoadKey(filepath.Join(t.TempDir(), "audit.key"), "test-node")
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc := &web.Accounts{Store: store, Now: now}
-	srv := &web.Server{Store: store, Now: now, NodeName: "México (prueba)", Auth: acc, Audit: audit.New(store, key, now)}
-	n := &accountsNode{t: t, srv: srv, h: srv.Handler(), acc: acc, store: store, session: map[string]string{}, token: map[string]string{}}
-	if n.csrf, err = acc.CSRF(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	n.addUser(atalaya.User{ID: "demo-steward", Role: atalaya.RoleSteward, Sources: []string{"mx-sesnsp"}})
-	n.addUser(atalaya.User{ID: "demo-approver", Role: atalaya.RoleApprover})
+	n := realWorkNode(t)
 	for y := 2015; y <= 2024; y++ {
 		status := "published"
 		if y == 2024 {

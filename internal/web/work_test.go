@@ -21,9 +21,11 @@ import (
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/data"
+	"github.com/oas-atalaya/atalaya/internal/audit"
 	"github.com/oas-atalaya/atalaya/internal/auth"
 	"github.com/oas-atalaya/atalaya/internal/i18n"
 	"github.com/oas-atalaya/atalaya/internal/ingest"
+	"github.com/oas-atalaya/atalaya/internal/sqlite"
 	"github.com/oas-atalaya/atalaya/internal/web"
 )
 
@@ -50,6 +52,27 @@ func workNode(t *testing.T) *accountsNode {
 	}
 	n.addUser(atalaya.User{ID: "steward-mx", Role: atalaya.RoleSteward, Sources: []string{"mx-sesnsp"}})
 	n.addUser(atalaya.User{ID: "admin2", Role: atalaya.RoleAdmin})
+	return n
+}
+
+// realWorkNode is a node with accounts on the real-data fixture
+// (fixture_test.go: SESNSP for four states, nothing released), with a
+// steward of mx-sesnsp and an approver.
+func realWorkNode(t *testing.T) *accountsNode {
+	t.Helper()
+	store := realDataStore(t).(*sqlite.DB)
+	key, err := audit.LoadKey(filepath.Join(t.TempDir(), "audit.key"), "test-node")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := &web.Accounts{Store: store, Now: now}
+	srv := &web.Server{Store: store, Now: now, NodeName: "México (prueba)", Auth: acc, Audit: audit.New(store, key, now)}
+	n := &accountsNode{t: t, srv: srv, h: srv.Handler(), acc: acc, store: store, session: map[string]string{}, token: map[string]string{}}
+	if n.csrf, err = acc.CSRF(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	n.addUser(atalaya.User{ID: "demo-steward", Role: atalaya.RoleSteward, Sources: []string{"mx-sesnsp"}})
+	n.addUser(atalaya.User{ID: "demo-approver", Role: atalaya.RoleApprover})
 	return n
 }
 
@@ -403,6 +426,42 @@ func mustDate(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// TestWorkApprovalsLiveTotals: on real figures (SESNSP, the only
+// prosecution source, whose totals come from the cube), the queue's live
+// total of a year is the total its release records, and a release made
+// clears the "changed" mark.
+func TestWorkApprovalsLiveTotals(t *testing.T) {
+	n := realWorkNode(t)
+	ctx := context.Background()
+	liveOf := func(year string) (string, bool) {
+		body := n.get("/work/approvals", "demo-approver").Body.String()
+		m := regexp.MustCompile(`<td class="nowrap">mx-sesnsp</td><td>MEX</td><td>` + year + `</td><td class="n">([0-9,]+)( <span class="changed">)?`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no row for mx-sesnsp MEX %s", year)
+		}
+		return strings.ReplaceAll(m[1], ",", ""), m[2] != ""
+	}
+	for _, y := range []string{"2019", "2025"} {
+		live, _ := liveOf(y)
+		rec := n.post("/work/approvals", "demo-approver", url.Values{"source": {"mx-sesnsp"}, "area": {"MEX"}, "period": {y}, "status": {"validated"}, "reason": {"check"}}, true)
+		wantStatus(t, "validate "+y, rec, 303)
+		rels, err := n.store.Releases(ctx, atalaya.ReleaseFilter{Source: "mx-sesnsp", Area: "MEX", Period: y})
+		if err != nil || len(rels) != 1 {
+			t.Fatalf("releases of %s: %v %v", y, rels, err)
+		}
+		if fmt.Sprint(rels[0].Total) != live || rels[0].Total == 0 {
+			t.Errorf("%s: the queue's live total %s, the release's %d", y, live, rels[0].Total)
+		}
+		if after, changed := liveOf(y); after != live || changed {
+			t.Errorf("%s after the release: live %s, changed %v", y, after, changed)
+		}
+	}
+	body := n.get("/work/approvals", "demo-approver").Body.String()
+	if !strings.Contains(body, `<td class="n">6</td>`) || !strings.Contains(body, `<td class="n">12</td>`) {
+		t.Errorf("the months reported (12 a year, 6 in 2025) are not shown")
+	}
 }
 
 // TestWorkUsers: an admin adds accounts (typed or one-time password),
