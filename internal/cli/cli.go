@@ -64,6 +64,7 @@ func commands() []command {
 		{"settings", "node settings: `settings totp-roles [ROLE,ROLE…|none]` prints or sets the roles that must sign in with a TOTP code", runSettings},
 		{"token", "API tokens for scripts: `token create --user ID --scope ingest`, `token revoke ID`, `token list`", runToken},
 		{"analyse", "crime analysis and evaluation on your own files: synth, did, its, compare, stl, hotspots, moran, kde, nearrepeat… (`analyse help`)", runAnalyse},
+		{"programme", "the programme registry on the node's figures: `programme add`, `programme list`, `programme show ID`, `programme evaluate ID --method its|synth|did`", runProgramme},
 		{"synth", "write N synthetic canonical incidents with coordinates in Mexico (for benchmarks)", runSynth},
 	}
 }

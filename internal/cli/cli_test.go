@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -224,7 +225,7 @@ func TestDemoServes(t *testing.T) {
 		}
 		return string(b)
 	}
-	if page := get("/"); !strings.Contains(page, "INEGI") || !strings.Contains(page, "mx-sesnsp") {
+	if page := get("/"); !strings.Contains(page, "INEGI") || !strings.Contains(page, "SESNSP") {
 		t.Fatalf("index page lacks the attribution or the source:\n%s", page)
 	}
 	var cube struct {
@@ -278,5 +279,15 @@ func TestDemoServes(t *testing.T) {
 	}
 	if n != 30046 {
 		t.Fatalf("homicidio doloso 2024 through the API = %d, want 30,046", n)
+	}
+	// The example programme and its two evaluations are on the portal.
+	if page := get("/analysis"); !strings.Contains(page, "/analysis/programmes/demo-chihuahua-2019") {
+		t.Errorf("the analysis page lacks the demo programme")
+	}
+	var prog struct{ Evaluations []struct{ ID int64 } }
+	if err := json.Unmarshal([]byte(get("/api/v1/programmes/demo-chihuahua-2019")), &prog); err != nil || len(prog.Evaluations) != 2 {
+		t.Errorf("demo programme: %v %+v", err, prog)
+	} else if page := get(fmt.Sprintf("/analysis/evaluations/%d", prog.Evaluations[0].ID)); !strings.Contains(page, "<svg") {
+		t.Errorf("the demo evaluation report has no chart")
 	}
 }

@@ -38,6 +38,9 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err := demoAccounts(ctx, env, s, keyPath); err != nil {
 		return err
 	}
+	if err := demoProgramme(ctx, env, s, keyPath); err != nil {
+		return err
+	}
 	return serve(ctx, env, s, *addr, true, tlsConf, keyPath)
 }
 
