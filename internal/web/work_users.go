@@ -184,7 +184,7 @@ func (s *Server) userError(w http.ResponseWriter, r *http.Request, d workUsers, 
 // handleWorkUserAdd is POST /work/users: adds an account. Without a
 // password the page makes a one-time password and shows it once.
 func (s *Server) handleWorkUserAdd(w http.ResponseWriter, r *http.Request) {
-	acc, _, err := s.workAccounts(r)
+	acc, p, err := s.workAccounts(r)
 	if err != nil {
 		s.workError(w, r, err)
 		return
@@ -199,6 +199,11 @@ func (s *Server) handleWorkUserAdd(w http.ResponseWriter, r *http.Request) {
 	d := workUsers{Add: userRow{ID: u.ID, Name: u.Name, Role: u.Role, Sources: u.Sources, TOTPRequired: u.TOTPRequired}}
 	if u.Name == "" {
 		u.Name = u.ID
+	}
+	// Giving the new account its role is a role change too.
+	if dec := authz.Decide(p, authz.PermManageRoles, authz.Object{Kind: "account", ID: u.ID, User: u.ID}); !dec.Allowed {
+		s.userError(w, r, d, "", refuse(p, dec))
+		return
 	}
 	if err := CheckNewUser(ctx, s.Store, acc.Store, u, true); err != nil {
 		s.userError(w, r, d, "", err)
