@@ -200,13 +200,13 @@ func (s *Server) handleWorkUserAdd(w http.ResponseWriter, r *http.Request) {
 	if u.Name == "" {
 		u.Name = u.ID
 	}
+	if err := CheckNewUser(ctx, s.Store, acc.Store, u, true); err != nil {
+		s.userError(w, r, d, "", err)
+		return
+	}
 	// Giving the new account its role is a role change too.
 	if dec := authz.Decide(p, authz.PermManageRoles, authz.Object{Kind: "account", ID: u.ID, User: u.ID}); !dec.Allowed {
 		s.userError(w, r, d, "", refuse(p, dec))
-		return
-	}
-	if err := CheckNewUser(ctx, s.Store, acc.Store, u, true); err != nil {
-		s.userError(w, r, d, "", err)
 		return
 	}
 	pw, shown, err := formPassword(r)
