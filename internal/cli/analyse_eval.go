@@ -132,6 +132,10 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 	var preds, specials multiFlag
 	fs.Var(&preds, "predictor", "'COL[,COL…]:PERIODS' mean of the columns over the periods (repeatable); 'COL' alone: every pre-treatment period")
 	fs.Var(&specials, "special", "'COL:PERIODS' a special predictor (repeatable), e.g. 'gdpcap:1960-1969', 'popdens:1969'")
+	var tpreds, tspecials multiFlag
+	fs.Var(&tpreds, "train-predictor", "cross-validation (ADH 2015): predictors of the training fit, one per --predictor column, whose V is then used (repeatable)")
+	fs.Var(&tspecials, "train-special", "cross-validation: special predictors of the training fit, one per --special (repeatable)")
+	trainFit := fs.String("train-fit", "", "cross-validation: FROM-TO, the validation periods whose outcome MSPE the training V minimises")
 	fit := fs.String("fit", "", "FROM-TO: the periods whose outcome MSPE V minimises (default: every pre-treatment period)")
 	placebos := fs.Bool("placebos", false, "run the placebo-in-space test (refit every donor as if treated)")
 	vFlag := fs.String("v", "", "predictor weights V, comma-separated in the order of the predictors (--predictor columns, then --special), instead of searching; e.g. a published V")
@@ -208,6 +212,7 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 		lo, hi := p.periods[0], treat-1
 		return lo, hi
 	}
+	target := &spec.PredictorSpecs
 	addSpecs := func(list []string, flagName string, special bool) error {
 		for _, s := range list {
 			var ws windowSpec
@@ -252,7 +257,7 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 				if special {
 					pr.Label = "special." + pr.Label
 				}
-				spec.PredictorSpecs = append(spec.PredictorSpecs, pr)
+				*target = append(*target, pr)
 			}
 		}
 		return nil
@@ -262,6 +267,43 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 	}
 	if err := addSpecs(specials, "special", true); err != nil {
 		return err
+	}
+	var trainV []float64
+	if len(tpreds)+len(tspecials) > 0 || *trainFit != "" {
+		if *vFlag != "" {
+			return usageErr("give --v or the --train-… flags, not both")
+		}
+		if *trainFit == "" {
+			return usageErr("cross-validation needs --train-fit FROM-TO (the validation periods)")
+		}
+		train := spec
+		train.PredictorSpecs = nil
+		if train.FitFrom, train.FitTo, err = parseRange(*trainFit, p.kind); err != nil {
+			return usageErr("--train-fit %v", err)
+		}
+		// The validation window may reach the treatment period (ADH 2015
+		// train on 1971–80 and validate on 1981–90 with treatment in 1990).
+		if train.FitTo >= train.TreatPeriod {
+			train.TreatPeriod = train.FitTo + 1
+		}
+		target = &train.PredictorSpecs
+		if err := addSpecs(tpreds, "train-predictor", false); err != nil {
+			return err
+		}
+		if err := addSpecs(tspecials, "train-special", true); err != nil {
+			return err
+		}
+		if len(train.PredictorSpecs) != len(spec.PredictorSpecs) {
+			return usageErr("the training fit has %d predictors and the main fit %d; give one --train-… per predictor, in the same order", len(train.PredictorSpecs), len(spec.PredictorSpecs))
+		}
+		done := status(env, "fitting the training period")
+		tr, err := synth.Fit(ctx, panel, train)
+		done()
+		if err != nil {
+			return fmt.Errorf("training fit: %w", err)
+		}
+		trainV = tr.V
+		spec.V = tr.V
 	}
 
 	if *vFlag != "" {
@@ -298,6 +340,11 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 	r.add("treated", spec.Treated)
 	r.add("treatment", formatPeriod(treat, p.kind))
 	r.add("donors", len(res.Ordered))
+	if trainV != nil {
+		r.add("V", "from the training fit (cross-validation)")
+	} else if *vFlag != "" {
+		r.add("V", "given (--v)")
+	}
 	r.add("pre-treatment RMSPE", res.PreRMSPE)
 	r.add("post-treatment RMSPE", res.PostRMSPE)
 	r.add("post/pre RMSPE ratio", res.Ratio)
