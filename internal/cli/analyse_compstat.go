@@ -19,7 +19,7 @@ func runAnalyseCompare(ctx context.Context, env *Env, args []string) error {
 		"window just before, with the exact conditional test of R's poisson.test (days as exposures), so that\n"+
 		"noise is not reported as a trend. Each row of FILE is an incident, or with --count a count for its date.\n"+
 		"With --by, one row per group (at most two columns: offence and area), with Benjamini–Hochberg q-values.")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	dateCol := fs.String("date", "", "column of dates (times are ignored)")
 	dateFmt := fs.String("date-format", "", "date format, e.g. DD/MM/YYYY or MM/DD/YYYY hh:mm:ss AM (default: detected)")
 	countCol := fs.String("count", "", "column of counts per row (default: each row counts 1)")
@@ -246,7 +246,7 @@ func runAnalyseSTL(ctx context.Context, env *Env, args []string) error {
 	fs := analyseFlags(env, "stl", "stl --csv FILE --time COL --value COL --period 12 [--swindow periodic|N] [--robust]\n\n"+
 		"Seasonal-trend decomposition by loess (Cleveland et al. 1990), a port of R's stats::stl with its defaults:\n"+
 		"value = seasonal + trend + remainder. The series must be regular, one row per period without gaps.")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	timeCol := fs.String("time", "", "column of periods (months YYYY-MM, whole numbers, or YEAR,MONTH columns)")
 	valueCol := fs.String("value", "", "column of values")
 	period := fs.Int("period", 12, "period of the seasonality, in time steps (12 for months, 4 for quarters)")
@@ -320,7 +320,7 @@ func runAnalyseYoY(ctx context.Context, env *Env, args []string) error {
 	fs := analyseFlags(env, "yoy", "yoy --csv FILE --time COL --value COL\n\n"+
 		"Each month against the same month a year earlier, with the rolling 12-month sum and, for counts, the\n"+
 		"exact test of the two months' rates (their numbers of days as exposures).")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	timeCol := fs.String("time", "", "column of months (YYYY-MM) or YEAR,MONTH columns")
 	valueCol := fs.String("value", "", "column of monthly counts")
 	of := addOutputFlags(fs, "months")

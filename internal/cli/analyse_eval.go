@@ -122,7 +122,7 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 		"PERIODS: 1969, 1964-1969, 1961,1963,1965 or 1961-1969/2 (every second year); months as 2015-01..2016-12.\n"+
 		"--predictor uses the mean over the window (Synth's predictors with time.predictors.prior);\n"+
 		"--special the same per spec (Synth's special.predictors). Missing values are skipped in the means.")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	unit := fs.String("unit", "", "column naming the units (regions, municipalities)")
 	timeCol := fs.String("time", "", "column of periods (years, indexes, or months YYYY-MM)")
 	outcome := fs.String("outcome", "", "outcome column")
@@ -410,7 +410,7 @@ func runAnalyseDID(ctx context.Context, env *Env, args []string) error {
 		"        [--base varying|universal] [--aggregate simple,dynamic,group,calendar] [--bootstrap N --seed S] [--covariates COL,…]\n\n"+
 		"Difference in differences with staggered adoption (Callaway & Sant'Anna 2021), as R did's att_gt\n"+
 		"(panel = TRUE) and aggte. --group is the first period in which a unit is treated, 0 (or empty) for never.")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	unit := fs.String("unit", "", "column identifying the units")
 	timeCol := fs.String("time", "", "column of periods (years, or months YYYY-MM)")
 	outcome := fs.String("outcome", "", "outcome column")
@@ -629,7 +629,7 @@ func runAnalyseITS(ctx context.Context, env *Env, args []string) error {
 		"(Lopez Bernal, Cummins & Gasparrini 2017). The series must be regular: one row per period, no gaps.\n"+
 		"--time is a column of months (YYYY-MM), of whole numbers (with --start YYYY-MM for the seasonal terms),\n"+
 		"or two columns YEAR,MONTH.")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	timeCol := fs.String("time", "", "column of periods: months YYYY-MM, whole numbers, or YEAR,MONTH columns")
 	countCol := fs.String("count", "", "column of counts")
 	popCol := fs.String("population", "", "column of the population (offset); none for counts only")

@@ -40,7 +40,7 @@ func runAnalyseHotspots(ctx context.Context, env *Env, args []string) error {
 		"the analytical moments (as R spdep localG and localmoran), conditional-permutation pseudo p-values (as\n"+
 		"PySAL esda) and a Benjamini–Hochberg false-discovery-rate correction. Islands (no neighbours) get no\n"+
 		"statistic (NA), as spdep with zero.policy = TRUE. See docs/analysis.md for the exact spdep calls.")
-	af := addAreaFlags(fs)
+	af := addAreaFlags(fs, env)
 	valueCol := fs.String("value", "", "column (or GeoJSON property) of the variable, e.g. incidents per area; not with --grid")
 	stat := fs.String("stat", "gistar", "gistar (Gi*, self included), gi, or lisa (Local Moran's I)")
 	perms := fs.Int("permutations", 0, "conditional permutations for pseudo p-values (999 is customary; 0: none)")
@@ -193,7 +193,7 @@ func runAnalyseMoran(ctx context.Context, env *Env, args []string) error {
 		"Global Moran's I with its moments under normality and randomisation (as spdep::moran.test with\n"+
 		"adjust.n = FALSE) and a permutation pseudo p-value. With --population, the Moran's I of the\n"+
 		"empirical-Bayes standardised rates value/population (Assunção & Reis 1999; esda Moran_Rate, spdep EBImoran.mc).")
-	af := addAreaFlags(fs)
+	af := addAreaFlags(fs, env)
 	valueCol := fs.String("value", "", "column of the variable (events with --population)")
 	popCol := fs.String("population", "", "column of the population at risk: Moran's I of EB-standardised rates")
 	perms := fs.Int("permutations", 0, "random permutations for a pseudo p-value (0: none)")
@@ -261,7 +261,7 @@ func runAnalyseSmooth(ctx context.Context, env *Env, args []string) error {
 		"Empirical-Bayes smoothing of small-area rates (Marshall 1991): each raw rate is shrunk towards the\n"+
 		"overall rate (global EB, spdep EBest / esda Empirical_Bayes), and with weights towards its\n"+
 		"neighbourhood's rate (spatial EB, spdep EBlocal / esda Spatial_Empirical_Bayes).")
-	af := addAreaFlags(fs)
+	af := addAreaFlags(fs, env)
 	evCol := fs.String("events", "", "column of the events (counts)")
 	popCol := fs.String("population", "", "column of the population at risk")
 	per := fs.Float64("per", 1, "express rates per this many people (e.g. 100000)")
@@ -360,7 +360,7 @@ func runAnalyseNNI(ctx context.Context, env *Env, args []string) error {
 		"Clark–Evans nearest-neighbour index: mean distance to the nearest other point against its expectation\n"+
 		"under complete spatial randomness in the study area (no edge correction, as ArcGIS Average Nearest\n"+
 		"Neighbor and spatstat clarkevans(correction = \"none\")). The index depends strongly on the area: give it.")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	xCol := fs.String("x", "", "column of X (longitude with --lonlat)")
 	yCol := fs.String("y", "", "column of Y (latitude with --lonlat)")
 	lonlat := fs.Bool("lonlat", false, "X and Y are longitude and latitude (projected to metres)")
@@ -435,7 +435,7 @@ func runAnalyseConcentration(ctx context.Context, env *Env, args []string) error
 		"places, the shares of places holding 25% and 50% of events, the Gini and generalised Gini.\n"+
 		"Either one row per place with --count, or one row per incident counted by the place column --by.\n"+
 		"Places with no events matter: give them as rows with 0, or their total number with --places.")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	countCol := fs.String("count", "", "column of events per place (one row per place)")
 	by := fs.String("by", "", "column naming the place of each incident (one row per incident)")
 	places := fs.Int("places", 0, "total number of places, those without events included (adds places with 0)")

@@ -21,10 +21,12 @@ import (
 type inputFlags struct {
 	file, sheet, encoding, delimiter *string
 	skip                             *int
+	env                              *Env
 }
 
-func addInputFlags(fs *flag.FlagSet) inputFlags {
+func addInputFlags(fs *flag.FlagSet, env *Env) inputFlags {
 	return inputFlags{
+		env:       env,
 		file:      fs.String("csv", "", "the data file: CSV (UTF-8, Latin-1 or cp1252; , ; tab or | detected) or XLSX"),
 		sheet:     fs.String("sheet", "", "worksheet of an XLSX file (default the first)"),
 		encoding:  fs.String("encoding", "", "encoding of a CSV file: utf-8, latin-1 or windows-1252 (default: detected)"),
@@ -58,10 +60,15 @@ func (in inputFlags) read() (*dataFile, error) {
 		}
 		opt.Delimiter = r
 	}
-	return readDataFile(*in.file, opt)
+	return readDataFileEnv(*in.file, opt, in.env)
 }
 
 func readDataFile(path string, opt tabular.Options) (*dataFile, error) {
+	return readDataFileEnv(path, opt, nil)
+}
+
+// readDataFileEnv reads a whole file, with a progress bar on a terminal.
+func readDataFileEnv(path string, opt tabular.Options, env *Env) (*dataFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, analyseErr("cannot open %s: %v", path, errors.Unwrap(err))
@@ -78,7 +85,15 @@ func readDataFile(path string, opt tabular.Options) (*dataFile, error) {
 	}
 	defer r.Close()
 	d := &dataFile{name: name, header: r.Header(), delim: r.Delimiter()}
+	var bar *progressBar
+	if env != nil && env.IsTerminal && st.Size() > 8<<20 {
+		bar = newProgressBar(env.Stderr, true, "reading "+name, time.Now)
+		defer bar.finish()
+	}
 	for {
+		if bar != nil && len(d.rows)%4096 == 0 {
+			bar.update(r.BytesRead(), st.Size(), int64(len(d.rows)))
+		}
 		row, err := r.Next()
 		if err == io.EOF {
 			break

@@ -18,7 +18,7 @@ func runAnalyseKDE(ctx context.Context, env *Env, args []string) error {
 		"        [--bandwidth B | --rule arcgis|silverman|scott] [--cell C] --out grid.geojson|grid.png|grid.csv\n\n"+
 		"Kernel density surface of points (ArcGIS Kernel Density and CrimeStat): density per square unit\n"+
 		"(per m² with --lonlat, which projects to metres and writes the GeoJSON back in longitude/latitude).")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	xCol := fs.String("x", "", "column of X (longitude with --lonlat)")
 	yCol := fs.String("y", "", "column of Y (latitude with --lonlat)")
 	lonlat := fs.Bool("lonlat", false, "X and Y are longitude and latitude; distances, bandwidth and cell in metres")
@@ -30,7 +30,7 @@ func runAnalyseKDE(ctx context.Context, env *Env, args []string) error {
 	perCell := fs.Bool("per-cell", false, "values as expected counts per cell instead of density per square unit")
 	minShare := fs.Float64("min-share", 0, "GeoJSON: leave out cells below this share of the maximum (e.g. 0.001)")
 	dropZero := fs.Bool("drop-zero-points", false, "leave out rows at (0, 0), the usual placeholder for an unknown place")
-	bounds := fs.String("bounds", "", "grid extent minX,minY,maxX,maxY in the points' units (metres with --lonlat: projected); default the points' extent plus the kernel's reach")
+	bounds := fs.String("bounds", "", "grid extent minX,minY,maxX,maxY in the points' units (degrees with --lonlat); default the points' extent plus the kernel's reach")
 	exact := fs.Bool("exact", false, "sum the kernel over every point for every cell instead of binning (slow; for checking)")
 	out := fs.String("out", "", "output file: .geojson (cells as polygons), .png (image, north up) or .csv (row, col, x, y, value)")
 	of := addOutputFlags(fs, "summary")
@@ -98,6 +98,11 @@ func runAnalyseKDE(ctx context.Context, env *Env, args []string) error {
 	pts, _, pr, err := pointsOf(d, *xCol, *yCol, *lonlat)
 	if err != nil {
 		return err
+	}
+	if pr != nil && *bounds != "" {
+		// Bounds given in degrees: project the corners.
+		opt.Bounds[0], opt.Bounds[1] = pr.forward(opt.Bounds[0], opt.Bounds[1])
+		opt.Bounds[2], opt.Bounds[3] = pr.forward(opt.Bounds[2], opt.Bounds[3])
 	}
 	if *weightCol != "" {
 		if opt.Weights, err = d.column("weight", *weightCol); err != nil {
@@ -194,7 +199,7 @@ func runAnalyseNearRepeat(ctx context.Context, env *Env, args []string) error {
 		"times (Ratcliffe's Near Repeat Calculator, R NearRepeat). Bands are half-open and labelled exactly:\n"+
 		"\"0 < d < 100 m\", \"100 ≤ d < 200 m\", \"0 ≤ Δt < 7 days\"; distance 0 is its own band. To reproduce\n"+
 		"an NRC table give its bandwidth multiples as edges (see docs/analysis.md).")
-	in := addInputFlags(fs)
+	in := addInputFlags(fs, env)
 	xCol := fs.String("x", "", "column of X in metres (longitude with --lonlat)")
 	yCol := fs.String("y", "", "column of Y in metres (latitude with --lonlat)")
 	lonlat := fs.Bool("lonlat", false, "X and Y are longitude and latitude (great-circle distances in metres)")

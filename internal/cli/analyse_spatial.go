@@ -114,9 +114,9 @@ type areaFlags struct {
 	grid                          *float64
 }
 
-func addAreaFlags(fs *flag.FlagSet) areaFlags {
+func addAreaFlags(fs *flag.FlagSet, env *Env) areaFlags {
 	return areaFlags{
-		in:         addInputFlags(fs),
+		in:         addInputFlags(fs, env),
 		id:         fs.String("id", "", "column of the observations' ids (for --weights-edges, and to match --geojson features)"),
 		edges:      fs.String("weights-edges", "", "weights as a CSV edge list: from,to[,weight] by id (both directions for symmetric weights)"),
 		gal:        fs.String("weights-gal", "", "binary weights in GeoDa's GAL format (spdep read.gal), matched to the rows by --id"),
