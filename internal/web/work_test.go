@@ -545,6 +545,16 @@ func TestWorkUsers(t *testing.T) {
 	if !n.audited("admin", "user.passwd", "user:approver", "") {
 		t.Errorf("the reset is not audited")
 	}
+	// A new TOTP key, shown once as its otpauth:// URI.
+	rec = n.post("/work/users/analyst", "admin", url.Values{"op": {"totp"}}, true)
+	wantStatus(t, "enrol a TOTP key", rec, 200, "otpauth://totp/Atalaya:analyst?", "shown only now")
+	if u, _ := n.store.User(ctx, "analyst"); len(u.TOTPSecret) == 0 {
+		t.Errorf("no TOTP key stored")
+	}
+	if !n.audited("admin", "user.totp", "user:analyst", "") {
+		t.Errorf("the TOTP key is not audited")
+	}
+	wantStatus(t, "steward enrols a key", n.post("/work/users/analyst", "steward", url.Values{"op": {"totp"}}, true), 403)
 	wantStatus(t, "own reset without a password", n.post("/work/users/admin", "admin", url.Values{"op": {"password"}}, true), 400, "type your own new password")
 	wantStatus(t, "unknown change", n.post("/work/users/otp-user", "admin", url.Values{"op": {"delete"}}, true), 400)
 	wantStatus(t, "unknown user", n.post("/work/users/nobody", "admin", url.Values{"op": {"enable"}}, true), 404)
@@ -687,7 +697,7 @@ func TestWorkCatalogue(t *testing.T) {
 		"work.context.":  {"femicide", "organised_crime", "intimate_partner_family", "cyber"},
 		"work.srctype.":  {"police", "prosecution", "health", "prison", "survey", "international", "statistics"},
 		"work.sex.":      {"F", "M"},
-		"work.done.":     {"uploaded", "mapping_saved", "mapping_same", "released", "user_changed", "user_disabled", "user_enabled", "settings_saved", "user_added", "password_reset"},
+		"work.done.":     {"uploaded", "mapping_saved", "mapping_same", "released", "user_changed", "user_disabled", "user_enabled", "settings_saved", "user_added", "password_reset", "totp_enrolled"},
 		"work.error.":    {"unauthorized", "forbidden", "notfound", "invalid", "conflict", "toolarge", "internal", "internal_text"},
 	}
 	used := map[string]bool{}

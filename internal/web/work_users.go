@@ -126,8 +126,16 @@ type workUsers struct {
 	MinLen  int
 }
 
-// shownPassword is a one-time password, shown once after it was set.
-type shownPassword struct{ User, Password string }
+// shownPassword is a one-time password, or a new TOTP key's otpauth://
+// URI (TOTP set), shown once after it was set.
+type shownPassword struct {
+	User, Password string
+	TOTP           bool
+}
+
+// totpIssuer names the node in authenticator apps, as `atalaya user totp`
+// does.
+const totpIssuer = "Atalaya"
 
 // renderUsers shows the users page.
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, d workUsers, edit string) {
@@ -225,7 +233,7 @@ func (s *Server) handleWorkUserAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if shown {
-		s.renderUsers(w, r, http.StatusCreated, workUsers{Notice: "work.done.user_added", Shown: &shownPassword{u.ID, pw}}, u.ID)
+		s.renderUsers(w, r, http.StatusCreated, workUsers{Notice: "work.done.user_added", Shown: &shownPassword{User: u.ID, Password: pw}}, u.ID)
 		return
 	}
 	redirectDone(w, r, "/work/users", "user_changed", url.Values{"edit": {u.ID}})
@@ -254,7 +262,7 @@ func formPassword(r *http.Request) (pw string, shown bool, err error) {
 }
 
 // handleWorkUserChange is POST /work/users/{id}: op=role (role and
-// sources), op=disable, op=enable or op=password.
+// sources), op=disable, op=enable, op=password or op=totp (a new key).
 func (s *Server) handleWorkUserChange(w http.ResponseWriter, r *http.Request) {
 	acc, p, err := s.workAccounts(r)
 	if err != nil {
@@ -363,11 +371,30 @@ func (s *Server) handleWorkUserChange(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Notice = "work.done.password_reset"
 		if shown {
-			d.Shown = &shownPassword{id, pw}
+			d.Shown = &shownPassword{User: id, Password: pw}
 		}
 		s.renderUsers(w, r, http.StatusOK, d, id)
+	case "totp":
+		// A new TOTP key, replacing any, as `atalaya user totp ID --reset`:
+		// its otpauth:// URI is shown once, for the user's authenticator app.
+		secret, err := auth.GenerateTOTPSecret(rand.Reader)
+		if err == nil {
+			err = s.record(r, "user.totp", "user:"+id, "")
+		}
+		if err == nil {
+			u.TOTPSecret, u.TOTPLastStep = secret, 0
+			err = acc.Store.PutUser(ctx, u, false)
+			s.checkpoint(r)
+		}
+		if err != nil {
+			fail(err)
+			return
+		}
+		d.Notice = "work.done.totp_enrolled"
+		d.Shown = &shownPassword{User: id, Password: auth.NewTOTP(secret).KeyURI(totpIssuer, id), TOTP: true}
+		s.renderUsers(w, r, http.StatusOK, d, id)
 	default:
-		fail(atalaya.Errorf(atalaya.EINVALID, "unknown change %q: use role, disable, enable or password", op))
+		fail(atalaya.Errorf(atalaya.EINVALID, "unknown change %q: use role, disable, enable, password or totp", op))
 	}
 }
 
