@@ -593,7 +593,7 @@ func TestWorkSettings(t *testing.T) {
 	if !n.audited("admin", "settings.totp_roles", "setting:totp_required_roles=steward,approver", "") {
 		t.Errorf("the setting is not audited")
 	}
-	wantStatus(t, "settings after", n.get("/work/settings?done=settings_saved", "admin"), 200, "The settings were saved", "atalaya user totp steward-mx")
+	wantStatus(t, "settings after", n.get("/work/settings?done=settings_saved", "admin"), 200, "The settings were saved", `<a href="/work/users?edit=steward-mx">steward-mx</a>`)
 	wantStatus(t, "unknown role", n.post("/work/settings", "admin", url.Values{"role": {"public"}}, true), 400)
 	wantStatus(t, "none", n.post("/work/settings", "admin", url.Values{}, true), 303)
 	if v, _ := n.store.Setting(ctx, web.TOTPRolesSetting); string(v) != "" {
