@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/oas-atalaya/atalaya/internal/compstat"
+	"github.com/oas-atalaya/atalaya/internal/spatial"
 )
 
 func runAnalyseCompare(ctx context.Context, env *Env, args []string) error {
@@ -18,9 +19,12 @@ func runAnalyseCompare(ctx context.Context, env *Env, args []string) error {
 		"against the same window a year earlier (364 days for 7 and 28 days, so weekdays line up) and the\n"+
 		"window just before, with the exact conditional test of R's poisson.test (days as exposures), so that\n"+
 		"noise is not reported as a trend. Each row of FILE is an incident, or with --count a count for its date.\n"+
-		"With --by, one row per group (at most two columns: offence and area), with Benjamini–Hochberg q-values.")
+		"With --by, one row per group (at most two columns: offence and area), with Benjamini–Hochberg q-values.\n"+
+		"Monthly data: --month COL (YYYY-MM, or YEAR,MONTH columns) instead of --date compares the month, the last\n"+
+		"3 months and the year to date ending on --as-of YYYY-MM with the same months a year earlier.")
 	in := addInputFlags(fs, env)
 	dateCol := fs.String("date", "", "column of dates (times are ignored)")
+	monthCol := fs.String("month", "", "instead of --date: a column of months (YYYY-MM) or YEAR,MONTH columns, for monthly counts")
 	dateFmt := fs.String("date-format", "", "date format, e.g. DD/MM/YYYY or MM/DD/YYYY hh:mm:ss AM (default: detected)")
 	countCol := fs.String("count", "", "column of counts per row (default: each row counts 1)")
 	by := fs.String("by", "", "group by one or two columns (offence[,area]), comma-separated")
@@ -31,17 +35,18 @@ func runAnalyseCompare(ctx context.Context, env *Env, args []string) error {
 	if _, err := parseAnalyseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	if err := need("date", *dateCol); err != nil {
-		return err
+	if *monthCol != "" && *dateCol != "" {
+		return usageErr("give --date (daily data) or --month (monthly data), not both")
+	}
+	if *monthCol == "" {
+		if err := need("date", *dateCol); err != nil {
+			return err
+		}
 	}
 	if *alpha <= 0 || *alpha >= 1 {
 		return usageErr("--alpha %g must lie between 0 and 1", *alpha)
 	}
 	d, err := in.read()
-	if err != nil {
-		return err
-	}
-	dates, err := d.dateColumn("date", *dateCol, *dateFmt)
 	if err != nil {
 		return err
 	}
@@ -62,6 +67,13 @@ func runAnalyseCompare(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		bc = append(bc, c)
+	}
+	if *monthCol != "" {
+		return compareMonthly(env, of, d, *monthCol, cc, bc, byCols, *asOf, *alpha, *fdr)
+	}
+	dates, err := d.dateColumn("date", *dateCol, *dateFmt)
+	if err != nil {
+		return err
 	}
 	type acc map[time.Time]int
 	series := map[compstat.Key]acc{}
@@ -127,34 +139,10 @@ func runAnalyseCompare(ctx context.Context, env *Env, args []string) error {
 	r.add("data to", last.Format("2006-01-02"))
 	r.add("rows read", len(d.rows))
 	r.add("test", fmt.Sprintf("exact conditional (poisson.test), alpha %g", *alpha))
-	cols := append([]string{}, byCols...)
-	cols = append(cols, "window", "from", "to", "count", "last_year", "change", "pct", "rate_ratio", "rr_low", "rr_high", "p", "q", "reading",
-		"previous", "prev_change", "prev_pct", "prev_p", "prev_reading")
-	t := r.newTable("comparisons", "Windows against the same window a year earlier and the window before", cols...)
+	t := r.newTable("comparisons", "Windows against the same window a year earlier and the window before", compareCols(byCols)...)
 	for _, row := range rows {
 		for _, c := range row.Comparisons {
-			var v []any
-			if len(bc) > 0 {
-				v = append(v, row.Offence)
-			}
-			if len(bc) > 1 {
-				v = append(v, row.Area)
-			}
-			ly, pv := c.VsLastYear, c.VsPrevious
-			v = append(v, c.Window, c.Period.From.Format("2006-01-02"), c.Period.To.Format("2006-01-02"), c.Current, c.LastYear, ly.Change, ly.Percent)
-			if ly.Test != nil {
-				v = append(v, ly.Test.Ratio, ly.Test.Low, ly.Test.High, ly.Test.P, ly.Q)
-			} else {
-				v = append(v, nil, nil, nil, nil, nil)
-			}
-			v = append(v, string(ly.Reading), c.Previous, pv.Change, pv.Percent)
-			if pv.Test != nil {
-				v = append(v, pv.Test.P)
-			} else {
-				v = append(v, nil)
-			}
-			v = append(v, string(pv.Reading))
-			t.add(v...)
+			t.add(compareRow(row.Key, len(bc), c)...)
 		}
 	}
 	r.Notes = append(r.Notes, "7d and 28d compare with the same weekdays 364 days earlier; ytd with 1 January to the same date of the previous year.",
@@ -356,4 +344,159 @@ func runAnalyseYoY(ctx context.Context, env *Env, args []string) error {
 	}
 	_ = math.NaN
 	return emit(env, of, r)
+}
+
+// compareMonthly is `analyse compare --month`: CompareMonths for each group,
+// with Benjamini–Hochberg q-values over the groups for each window.
+func compareMonthly(env *Env, of outputFlags, d *dataFile, monthSpec string, cc int, bc []int, byCols []string, asOf string, alpha float64, fdr bool) error {
+	keys, kind, err := d.periodColumn("month", monthSpec)
+	if err != nil {
+		return err
+	}
+	if kind != periodMonth {
+		return analyseErr("%s: --month must hold months (YYYY-MM) or be YEAR,MONTH columns", d.name)
+	}
+	series := map[compstat.Key]map[int]int{}
+	first, last := keys[0], keys[0]
+	for i := range d.rows {
+		n := 1
+		if cc >= 0 {
+			v, err := d.count(i, cc)
+			if err != nil {
+				return err
+			}
+			n = int(v)
+		}
+		var k compstat.Key
+		if len(bc) > 0 {
+			k.Offence = strings.TrimSpace(d.rows[i][bc[0]])
+		}
+		if len(bc) > 1 {
+			k.Area = strings.TrimSpace(d.rows[i][bc[1]])
+		}
+		if series[k] == nil {
+			series[k] = map[int]int{}
+		}
+		series[k][keys[i]] += n
+		first, last = min(first, keys[i]), max(last, keys[i])
+	}
+	at := last
+	if asOf != "" {
+		k, kd, err := parsePeriod(asOf)
+		if err != nil || kd != periodMonth {
+			return usageErr("--as-of %q: with --month give a month YYYY-MM", asOf)
+		}
+		at = k
+	}
+	if at < first || at > last {
+		return usageErr("--as-of %s is outside the data (%s to %s)", formatPeriod(at, kind), formatPeriod(first, kind), formatPeriod(last, kind))
+	}
+	month := func(k int) time.Time { return time.Date(k/12, time.Month(k%12+1), 1, 0, 0, 0, 0, time.UTC) }
+	type row struct {
+		key compstat.Key
+		cmp []compstat.Comparison
+	}
+	var rows []row
+	for _, k := range sortedKeyList(series) {
+		m := make([]int, last-first+1)
+		for p, n := range series[k] {
+			m[p-first] = n
+		}
+		c, err := compstat.CompareMonths(m, month(first), month(at), alpha)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{k, c})
+	}
+	// Benjamini–Hochberg over the groups, per window and baseline.
+	for w := range rows[0].cmp {
+		for _, which := range []int{0, 1} {
+			var p []float64
+			for _, r := range rows {
+				ch := r.cmp[w].VsLastYear
+				if which == 1 {
+					ch = r.cmp[w].VsPrevious
+				}
+				if ch.Test != nil {
+					p = append(p, ch.Test.P)
+				} else {
+					p = append(p, math.NaN())
+				}
+			}
+			q := spatial.BenjaminiHochberg(p)
+			for i := range rows {
+				ch := &rows[i].cmp[w].VsLastYear
+				if which == 1 {
+					ch = &rows[i].cmp[w].VsPrevious
+				}
+				if ch.Test == nil {
+					continue
+				}
+				ch.Q = q[i]
+				if fdr {
+					ch.Reading = compstat.Noise
+					if q[i] < alpha {
+						ch.Reading = map[bool]compstat.Reading{true: compstat.Increase, false: compstat.Decrease}[ch.Test.Ratio > 1]
+					}
+				}
+			}
+		}
+	}
+	r := &analysisReport{Title: "CompStat comparison (monthly) as of " + formatPeriod(at, kind)}
+	r.add("data from", formatPeriod(first, kind))
+	r.add("data to", formatPeriod(last, kind))
+	r.add("rows read", len(d.rows))
+	r.add("test", fmt.Sprintf("exact conditional (poisson.test) with days as exposures, alpha %g", alpha))
+	t := r.newTable("comparisons", "Windows against the same months a year earlier and the months before", compareCols(byCols)...)
+	for _, x := range rows {
+		for _, c := range x.cmp {
+			t.add(compareRow(x.key, len(bc), c)...)
+		}
+	}
+	r.Notes = append(r.Notes, "1m is the month, 3m the last three months, ytd January to the report month; months without rows count 0.")
+	return emit(env, of, r)
+}
+
+func sortedKeyList[V any](m map[compstat.Key]V) []compstat.Key {
+	k := make([]compstat.Key, 0, len(m))
+	for x := range m {
+		k = append(k, x)
+	}
+	sort.Slice(k, func(i, j int) bool {
+		if k[i].Offence != k[j].Offence {
+			return k[i].Offence < k[j].Offence
+		}
+		return k[i].Area < k[j].Area
+	})
+	return k
+}
+
+func compareCols(byCols []string) []string {
+	cols := append([]string{}, byCols...)
+	return append(cols, "window", "from", "to", "count", "last_year", "change", "pct", "rate_ratio", "rr_low", "rr_high", "p", "q", "reading",
+		"previous", "prev_change", "prev_pct", "prev_p", "prev_reading")
+}
+
+func compareRow(k compstat.Key, nby int, c compstat.Comparison) []any {
+	var v []any
+	if nby > 0 {
+		v = append(v, k.Offence)
+	}
+	if nby > 1 {
+		v = append(v, k.Area)
+	}
+	ly, pv := c.VsLastYear, c.VsPrevious
+	v = append(v, c.Window, c.Period.From.Format("2006-01-02"), c.Period.To.Format("2006-01-02"), c.Current, c.LastYear, ly.Change, ly.Percent)
+	if ly.Test != nil {
+		v = append(v, ly.Test.Ratio, ly.Test.Low, ly.Test.High, ly.Test.P, ly.Q)
+	} else {
+		v = append(v, nil, nil, nil, nil, nil)
+	}
+	v = append(v, string(ly.Reading), c.Previous, pv.Change, pv.Percent)
+	if pv.Test != nil {
+		v = append(v, pv.Test.P)
+	} else {
+		v = append(v, nil)
+	}
+	return append(v, string(pv.Reading))
 }

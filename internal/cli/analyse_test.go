@@ -876,3 +876,28 @@ func TestAnalyseSynthGermany(t *testing.T) {
 		t.Errorf("ATT = %.2f; pysyncon -1555.13", att)
 	}
 }
+
+// TestAnalyseCompareMonthly checks the monthly CompStat table (--month) on
+// Mexico's national homicide victims as of June 2025 against R's
+// poisson.test with the months' days as exposures.
+func TestAnalyseCompareMonthly(t *testing.T) {
+	m := rMisc(t)
+	r := analyseJSON(t, "compare", "--csv", adata+"mexico_homicide_monthly.csv", "--skip", "3", "--month", "year,month", "--count", "victims", "--as-of", "2025-06")
+	if len(r.Tables["comparisons"]) != 3 {
+		t.Fatalf("%d windows", len(r.Tables["comparisons"]))
+	}
+	for _, row := range r.Tables["comparisons"] {
+		k := "mx_compare_" + row["window"].(string)
+		if num(t, row["count"]) != m[k+"/count"] || num(t, row["last_year"]) != m[k+"/last_year"] {
+			t.Errorf("%s: %v / %v; R %g / %g", k, row["count"], row["last_year"], m[k+"/count"], m[k+"/last_year"])
+		}
+		for _, c := range [][2]string{{"rate_ratio", "ratio"}, {"rr_low", "low"}, {"rr_high", "high"}, {"p", "p"}} {
+			if got, want := num(t, row[c[0]]), m[k+"/"+c[1]]; math.Abs(got-want) > 1e-6*want {
+				t.Errorf("%s %s = %.10g; R %.10g", k, c[0], got, m[k+"/"+c[1]])
+			}
+		}
+		if row["reading"] != "significant decrease" {
+			t.Errorf("%s: %v", k, row["reading"])
+		}
+	}
+}

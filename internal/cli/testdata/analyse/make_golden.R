@@ -15,8 +15,9 @@
 #                        cell indices);
 #                      - nc_queen: NC SIDS counties, poly2nb(queen = TRUE)
 #                        on nc_sids_counties.geojson.
-#   golden_r_misc.csv  case, stat, value: poisson.test, NNI, Gini, and the
-#                      LAPD CompStat window counts.
+#   golden_r_misc.csv  case, stat, value: poisson.test, NNI, Gini, the
+#                      LAPD CompStat window counts, and the monthly CompStat
+#                      windows of mexico_homicide_monthly.csv against a year earlier.
 #   nottem.csv         R's nottem series (month, temperature) and
 #   golden_stl.csv     stl(nottem, "periodic") and stl(nottem, 7, robust = TRUE).
 # The Go tests read these files and never run R.
@@ -96,6 +97,17 @@ for (w in c(7, 28)) {
   cur <- win(asof - w + 1, asof); prev <- win(asof - 2 * w + 1, asof - w)
   addm(sprintf("lapd_compare_%dd", w), "count", cur); addm(sprintf("lapd_compare_%dd", w), "previous", prev)
   if (cur + prev > 0) addm(sprintf("lapd_compare_%dd", w), "p_previous", poisson.test(c(cur, prev), c(w, w))$p.value)
+}
+
+# --- Mexico monthly homicides: CompStat by month as of 2025-06 ------------
+mx <- read.csv("mexico_homicide_monthly.csv", comment.char = "#")
+cnt <- function(y1, m1, y2, m2) sum(mx$victims[(mx$year * 12 + mx$month) >= y1 * 12 + m1 & (mx$year * 12 + mx$month) <= y2 * 12 + m2])
+days <- function(y1, m1, y2, m2) as.numeric(as.Date(sprintf("%d-%02d-01", y2 + (m2 == 12), m2 %% 12 + 1)) - as.Date(sprintf("%d-%02d-01", y1, m1)))
+for (w in list(list("1m", 2025, 6, 2025, 6), list("3m", 2025, 4, 2025, 6), list("ytd", 2025, 1, 2025, 6))) {
+  nm <- paste0("mx_compare_", w[[1]]); y1 <- w[[2]]; m1 <- w[[3]]; y2 <- w[[4]]; m2 <- w[[5]]
+  cur <- cnt(y1, m1, y2, m2); ly <- cnt(y1 - 1, m1, y2 - 1, m2)
+  pt <- poisson.test(c(cur, ly), c(days(y1, m1, y2, m2), days(y1 - 1, m1, y2 - 1, m2)))
+  addm(nm, "count", cur); addm(nm, "last_year", ly); addm(nm, "ratio", pt$estimate); addm(nm, "low", pt$conf.int[1]); addm(nm, "high", pt$conf.int[2]); addm(nm, "p", pt$p.value)
 }
 
 # --- STL on nottem ----------------------------------------------------------
