@@ -55,14 +55,14 @@ func TestAnalyseParseNumber(t *testing.T) {
 		{"1234.5", ',', 1234.5, true}, {"1234,5", ';', 1234.5, true}, {"1.234,5", ';', 1234.5, true},
 		{"1,234.5", ',', 1234.5, true}, {"1,234", ',', 1234, true}, {"1,5", ',', 1.5, true},
 		{"1 234,5", ';', 1234.5, true}, {"-0,25", '\t', -0.25, true}, {"NA", ',', 0, false}, {"", ',', 0, false},
-		{"1e3", ',', 1000, true},
+		{"1e3", ',', 1000, true}, {"1.234.567", ';', 1234567, true}, {"1,234,567", ',', 1234567, true},
 	} {
 		v, ok, err := parseNumber(c.in, c.delim)
 		if err != nil || ok != c.ok || v != c.want {
 			t.Errorf("parseNumber(%q, %q) = %g, %v, %v; want %g", c.in, c.delim, v, ok, err, c.want)
 		}
 	}
-	for _, s := range []string{"0x10", "inf", "NaN1", "1_000", "abc", "1,2,3", "1e400"} {
+	for _, s := range []string{"0x10", "inf", "NaN1", "1_000", "abc", "1,2,3", "1e400", "1.23.4", "1,23,4"} {
 		if _, _, err := parseNumber(s, ';'); err == nil {
 			t.Errorf("parseNumber(%q) accepted", s)
 		}

@@ -219,7 +219,7 @@ func (d *dataFile) column(flagName, name string) ([]float64, error) {
 }
 
 // parseNumber reads a number as offices write them: "1234.5", "1234,5"
-// (decimal comma), "1.234,5", "1,234.5", "1 234,5". ok is false for an
+// (decimal comma), "1.234,5", "1,234.5", "1 234,5", "1.234.567". ok is false for an
 // empty cell or NA. delim is the file's delimiter: in a comma-separated
 // file a lone comma followed by exactly three digits is a thousands
 // separator ("1,234" was quoted), elsewhere it is a decimal comma.
@@ -239,12 +239,18 @@ func parseNumber(s string, delim rune) (v float64, ok bool, err error) {
 		} else { // 1,234.5
 			s = strings.ReplaceAll(s, ",", "")
 		}
+	case dot >= 0 && strings.Count(s, ".") > 1: // 1.234.567
+		for _, p := range strings.Split(s, ".")[1:] {
+			if len(p) != 3 {
+				return 0, false, fmt.Errorf("is not a number")
+			}
+		}
+		s = strings.ReplaceAll(s, ".", "")
 	case comma >= 0:
 		n := strings.Count(s, ",")
 		thousands := n > 1 || (delim == ',' && len(s)-comma-1 == 3 && comma > 0)
 		if thousands {
-			for i, p := range strings.Split(s, ",")[1:] {
-				_ = i
+			for _, p := range strings.Split(s, ",")[1:] {
 				if len(p) != 3 {
 					return 0, false, fmt.Errorf("is not a number")
 				}
