@@ -169,11 +169,27 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := p.checkBalanced(d, ""); err != nil {
-		return err
-	}
 	treat, err := parsePeriodAs("treatment", *treatment, p.kind)
 	if err != nil {
+		return err
+	}
+	if *donors != "" {
+		// Only the treated unit and the donors need to be complete.
+		keep := map[int]bool{}
+		names := append(splitComma(*donors), *treated)
+		for k, n := range names {
+			u, err := p.findUnit(map[bool]string{true: "treated", false: "donors"}[k == len(names)-1], n)
+			if err != nil {
+				return err
+			}
+			keep[p.unitOf[u]] = true
+		}
+		d.filter(func(i int) bool { return keep[p.rowUnit[i]] })
+		if p, err = buildPanel(d, uc, "time", *timeCol); err != nil {
+			return err
+		}
+	}
+	if err := p.checkBalanced(d, ""); err != nil {
 		return err
 	}
 	spec := synth.Spec{TreatPeriod: treat, PlaceboMaxPreRatio: *maxPre}
