@@ -110,7 +110,7 @@ type areaFlags struct {
 	distance                      *float64
 	knn                           *int
 	lonlat, rowStd, dropZero      *bool
-	gal, incidents                *string
+	gal, gwt, incidents           *string
 	grid                          *float64
 }
 
@@ -120,6 +120,7 @@ func addAreaFlags(fs *flag.FlagSet, env *Env) areaFlags {
 		id:         fs.String("id", "", "column of the observations' ids (for --weights-edges, and to match --geojson features)"),
 		edges:      fs.String("weights-edges", "", "weights as a CSV edge list: from,to[,weight] by id (both directions for symmetric weights)"),
 		gal:        fs.String("weights-gal", "", "binary weights in GeoDa's GAL format (spdep read.gal), matched to the rows by --id"),
+		gwt:        fs.String("weights-gwt", "", "neighbours in GeoDa's GWT format (spdep read.gwt2nb), as binary links, matched to the rows by --id"),
 		incidents:  fs.String("incidents", "", "with --geojson: the --csv rows are incidents at these LON,LAT columns; the value of each area is their count"),
 		geojson:    fs.String("geojson", "", "GeoJSON polygons of the areas (with --contiguity); without --csv the values are read from its properties"),
 		geojsonID:  fs.String("geojson-id", "", "property of the GeoJSON features matching --id (default: the same name as --id)"),
@@ -147,13 +148,13 @@ type areas struct {
 
 func (af areaFlags) build(needValues bool) (*areas, error) {
 	modes := 0
-	for _, on := range []bool{*af.edges != "", *af.geojson != "", *af.points != "", *af.gal != ""} {
+	for _, on := range []bool{*af.edges != "", *af.geojson != "", *af.points != "", *af.gal != "", *af.gwt != ""} {
 		if on {
 			modes++
 		}
 	}
 	if modes != 1 {
-		return nil, usageErr("give one source of weights: --weights-edges FILE, --weights-gal FILE, --geojson FILE (--contiguity queen|rook), or --points X,Y with --distance D, --knn K or --grid CELL")
+		return nil, usageErr("give one source of weights: --weights-edges FILE, --weights-gal FILE, --weights-gwt FILE, --geojson FILE (--contiguity queen|rook), or --points X,Y with --distance D, --knn K or --grid CELL")
 	}
 	if *af.incidents != "" && *af.geojson == "" {
 		return nil, usageErr("--incidents LON,LAT counts incidents in the areas of --geojson FILE")
@@ -198,6 +199,14 @@ func (af areaFlags) build(needValues bool) (*areas, error) {
 			return nil, err
 		}
 		a.desc = "GAL file " + *af.gal
+	case *af.gwt != "":
+		if *af.id == "" {
+			return nil, usageErr("--weights-gwt needs --id: the column of %s whose values the GWT file names", d.name)
+		}
+		if a.w, err = readGWT(*af.gwt, a.ids); err != nil {
+			return nil, err
+		}
+		a.desc = "GWT file " + *af.gwt + " (binary links)"
 	case *af.edges != "":
 		if *af.id == "" {
 			return nil, usageErr("--weights-edges needs --id: the column of %s whose values the edge list names", d.name)
@@ -557,6 +566,45 @@ func readGAL(path string, ids []string) (*spatial.Weights, error) {
 		for _, j := range nb {
 			edges = append(edges, [2]int{pos[k], pos[j]})
 		}
+	}
+	return spatial.FromEdges(len(ids), edges, nil)
+}
+
+// readGWT reads the links of a GeoDa GWT file ("0 n name id" header, then
+// "i j weight" lines) as binary weights in the order of ids, as spdep's
+// read.gwt2nb does.
+func readGWT(path string, ids []string) (*spatial.Weights, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, analyseErr("cannot open %s: %v", path, err)
+	}
+	index := map[string]int{}
+	for i, id := range ids {
+		index[cleanID(id)] = i
+	}
+	var edges [][2]int
+	seen := map[[2]int]bool{}
+	for ln, line := range strings.Split(strings.ReplaceAll(string(b), "\r", ""), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || ln == 0 && len(f) != 3 {
+			continue // the header "0 n name id" (or "n")
+		}
+		if len(f) < 2 {
+			return nil, analyseErr("%s line %d: %q is not \"from to weight\"", path, ln+1, line)
+		}
+		a, ok := index[cleanID(f[0])]
+		if !ok {
+			return nil, analyseErr("%s line %d: %q is not an id of the data (--id)", path, ln+1, f[0])
+		}
+		c, ok := index[cleanID(f[1])]
+		if !ok {
+			return nil, analyseErr("%s line %d: %q is not an id of the data (--id)", path, ln+1, f[1])
+		}
+		if a == c || seen[[2]int{a, c}] {
+			continue
+		}
+		seen[[2]int{a, c}] = true
+		edges = append(edges, [2]int{a, c})
 	}
 	return spatial.FromEdges(len(ids), edges, nil)
 }

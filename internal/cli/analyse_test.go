@@ -742,7 +742,8 @@ func TestAnalyseDIDDropUnbalanced(t *testing.T) {
 }
 
 // TestAnalyseGALAndIncidents reads NC SIDS rook weights as a GeoDa GAL
-// file written in reverse order (esda's Moran's I of SIDR74 again), and
+// file written in reverse order and as a GWT file (esda's Moran's I of
+// SIDR74 again), and
 // counts incidents in the NC counties from their coordinates: the hot
 // spots of the counted incidents equal those of the counts given as a
 // column.
@@ -769,6 +770,23 @@ func TestAnalyseGALAndIncidents(t *testing.T) {
 	r := analyseJSON(t, "moran", "--csv", adata+"nc_sids.csv", "--id", "FIPSNO", "--value", "SIDR74", "--weights-gal", gal)
 	if !closeTo(num(t, r.Summary["I"]), 0.24772519320480135, 1e-9) {
 		t.Errorf("moran with GAL: I %v; esda 0.2477251932", r.Summary["I"])
+	}
+
+	// The same links as a GWT file with distances: binary, as read.gwt2nb.
+	var g strings.Builder
+	fmt.Fprintf(&g, "0 %d sids2 FIPSNO\n", len(order))
+	for _, id := range order {
+		for k, j := range nb[id] {
+			fmt.Fprintf(&g, "%s %s %g\n", id, j, 0.25+float64(k))
+		}
+	}
+	gwt := filepath.Join(dir, "nc.gwt")
+	if err := os.WriteFile(gwt, []byte(g.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = analyseJSON(t, "moran", "--csv", adata+"nc_sids.csv", "--id", "FIPSNO", "--value", "SIDR74", "--weights-gwt", gwt)
+	if !closeTo(num(t, r.Summary["I"]), 0.24772519320480135, 1e-9) {
+		t.Errorf("moran with GWT: I %v; esda 0.2477251932", r.Summary["I"])
 	}
 
 	// Incidents: for each county, SID74 copies of a point inside its
