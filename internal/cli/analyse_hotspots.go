@@ -118,7 +118,12 @@ func runAnalyseHotspots(ctx context.Context, env *Env, args []string) error {
 			}
 			s = append(s, a.ids[i])
 		}
-		r.add("islands (no neighbours; NA)", fmt.Sprintf("%d: %s", len(isl), strings.Join(s, ", ")))
+		r.add("islands (no neighbours)", fmt.Sprintf("%d: %s", len(isl), strings.Join(s, ", ")))
+		if star {
+			r.Notes = append(r.Notes, "An island's Gi* holds only itself; Gi and Local Moran's I are NA there (spdep, zero.policy = TRUE).")
+		} else {
+			r.Notes = append(r.Notes, "Islands have no statistic (NA), as spdep with zero.policy = TRUE.")
+		}
 	}
 	r.add("z-scores match", call)
 	if *perms > 0 {
