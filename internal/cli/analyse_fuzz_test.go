@@ -73,7 +73,7 @@ func TestAnalyseParseNumber(t *testing.T) {
 // cells never panic and give only sane results.
 func FuzzAnalyseSpecs(f *testing.F) {
 	for _, s := range []string{"gdpcap:1960-1969", "a,b:1961-1969/2", "x:1961,1963,1965", "y:2015-01..2016-12",
-		"y:2015-01-2015-03", "1.234,5", "2015/03", "03/2015", "-1960--1950", "y:-5-5", "y:1-99999999/1"} {
+		"y:2015-01-2015-03", "y:2015-Q1..2016-Q4", "Q3 2019", "1.234,5", "2015/03", "03/2015", "-1960--1950", "y:-5-5", "y:1-99999999/1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -96,10 +96,10 @@ func FuzzAnalyseSpecs(f *testing.F) {
 			t.Fatalf("parseNumber(%q) = %g", s, v)
 		}
 		if k, kind, err := parsePeriod(s); err == nil {
-			if kind != periodInt && kind != periodMonth {
+			if kind != periodInt && kind != periodMonth && kind != periodQuarter {
 				t.Fatalf("parsePeriod(%q): kind %d", s, kind)
 			}
-			if kind == periodMonth {
+			if kind == periodMonth || kind == periodQuarter {
 				if k2, kind2, err := parsePeriod(formatPeriod(k, kind)); err != nil || k2 != k || kind2 != kind {
 					t.Fatalf("parsePeriod(%q) = %d does not round-trip through %q", s, k, formatPeriod(k, kind))
 				}

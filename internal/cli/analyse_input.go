@@ -278,8 +278,9 @@ func parseNumber(s string, delim rune) (v float64, ok bool, err error) {
 
 // Period kinds: a whole number (a year, an index) or a calendar month.
 const (
-	periodInt   = 1
-	periodMonth = 2
+	periodInt     = 1
+	periodMonth   = 2
+	periodQuarter = 3
 )
 
 // parsePeriod reads a period: a whole number ("2003", "1955.0") or a month
@@ -296,15 +297,40 @@ func parsePeriod(s string) (key, kind int, err error) {
 		}
 		return int(v), periodInt, nil
 	}
+	if y, q, ok := parseQuarter(s); ok {
+		return y*4 + q - 1, periodQuarter, nil
+	}
 	for _, l := range []string{"2006-01", "2006/01", "2006-1", "2006/1", "01/2006", "1/2006", "2006-01-02", "2006/01/02", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006M01", "2006m01"} {
 		if t, e := time.Parse(l, s); e == nil {
 			return t.Year()*12 + int(t.Month()) - 1, periodMonth, nil
 		}
 	}
-	return 0, 0, errors.New("is not a period: use a year or index (2003), or a month (2015-03)")
+	return 0, 0, errors.New("is not a period: use a year or index (2003), a month (2015-03) or a quarter (2015-Q1)")
+}
+
+// parseQuarter reads "2015-Q1", "2015Q1", "2015 Q1", "2015-T1" (trimestre)
+// or "Q1 2015".
+func parseQuarter(s string) (year, q int, ok bool) {
+	u := strings.ToUpper(strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), "-", ""))
+	if len(u) == 6 && (u[4] == 'Q' || u[4] == 'T') && u[5] >= '1' && u[5] <= '4' && isDigits(u[:4]) {
+		y, _ := strconv.Atoi(u[:4])
+		return y, int(u[5] - '0'), true
+	}
+	if len(u) == 6 && (u[0] == 'Q' || u[0] == 'T') && u[1] >= '1' && u[1] <= '4' && isDigits(u[2:]) {
+		y, _ := strconv.Atoi(u[2:])
+		return y, int(u[1] - '0'), true
+	}
+	return 0, 0, false
 }
 
 func formatPeriod(key, kind int) string {
+	if kind == periodQuarter {
+		y, q := key/4, key%4+1
+		if key < 0 {
+			y, q = (key-3)/4, ((key%4)+4)%4+1
+		}
+		return fmt.Sprintf("%04d-Q%d", y, q)
+	}
 	if kind == periodMonth {
 		y, m := key/12, key%12+1
 		if key < 0 {
@@ -376,6 +402,9 @@ func parsePeriodAs(flagName, s string, kind int) (int, error) {
 	if kind != 0 && kd != kind {
 		if kind == periodMonth {
 			return 0, usageErr("--%s %q: the time column holds months; write YYYY-MM", flagName, s)
+		}
+		if kind == periodQuarter {
+			return 0, usageErr("--%s %q: the time column holds quarters; write YYYY-Qn", flagName, s)
 		}
 		return 0, usageErr("--%s %q: the time column holds whole numbers; write one", flagName, s)
 	}
