@@ -93,6 +93,8 @@ type areaView struct {
 	Rows            []profileRow
 	Trend, Bars     template.HTML
 	TrendRows       []trendRow
+	Sum             summary
+	Unit            string
 	Kids            []figure
 	RankParentName  string
 	Year            string
@@ -199,6 +201,7 @@ func (s *Server) handleAreaPage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, p, err)
 		return
 	}
+	v.Sum, v.Unit = summarize(v.TrendRows), p.T(unitKeyFor(sel.Ind, sel.Sex))
 	rankParent, rankName, hi := a.Code, v.Name, ""
 	if a.Parent != "" {
 		rankParent, rankName, hi = a.Parent, sel.ParName, a.Code

@@ -158,6 +158,49 @@ func (s *Server) trendData(ctx context.Context, p *Page, sel selection, id strin
 	return svg, out, nil
 }
 
+// summary is a trend said in a sentence: the first and the last year with
+// a figure, for the area and for its parent.
+type summary struct {
+	Area, Par        bool
+	A0, A1, P0, P1   figure
+	AChange, PChange float64
+	HasAChg, HasPChg bool
+}
+
+func summarize(rows []trendRow) summary {
+	var s summary
+	for _, r := range rows {
+		if r.Area.Has {
+			if !s.Area {
+				s.A0, s.Area = r.Area, true
+			}
+			s.A1 = r.Area
+		}
+		if r.Par.Has {
+			if !s.Par {
+				s.P0, s.Par = r.Par, true
+			}
+			s.P1 = r.Par
+		}
+	}
+	s.Area = s.Area && s.A0.Period != s.A1.Period
+	s.Par = s.Par && s.P0.Period != s.P1.Period
+	s.AChange, s.HasAChg = change(s.A0, s.A1)
+	s.PChange, s.HasPChg = change(s.P0, s.P1)
+	return s
+}
+
+// top are the first n ranked figures with a value.
+func top(kids []figure, n int) []figure {
+	var out []figure
+	for _, f := range kids {
+		if f.Has && len(out) < n {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func chartPoint(p *Page, f figure, provisional bool) chart.Point {
 	return chart.Point{Label: p.Period(f.Period), Y: f.Rate, Low: f.Low, High: f.High, HasValue: f.Has, Provisional: provisional}
 }
@@ -255,7 +298,9 @@ type exploreView struct {
 	Map, Trend, Bars       template.HTML
 	MapYear                string
 	Kids                   []figure
+	Top                    []figure
 	Rows                   []trendRow
+	Sum                    summary
 	Breakdown              []figure // the area by year and category, when By is set
 	Downloads              []link
 	Permalink, Embed       string
@@ -309,6 +354,7 @@ func (s *Server) handleExplore(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, p, err)
 			return
 		}
+		v.Top, v.Sum = top(v.Kids, 3), summarize(v.Rows)
 		if v.Map, err = s.mapData(ctx, p, sel.Ind, parent, country, v.Kids, sel.To, sel.Sex, sel.Method, hi); err != nil {
 			s.pageError(w, r, p, err)
 			return
