@@ -7,10 +7,11 @@ package data
 
 import "embed"
 
-// FS holds the embedded files, under iccs/, mappings/, americas/ and
-// mexico/, and the indicator catalogue indicators.yaml.
+// FS holds the embedded files, under iccs/, mappings/, americas/,
+// mexico/ and lapd/ (1,000 geolocated LAPD incidents of 2020, for the
+// demo's point analyses), and the indicator catalogue indicators.yaml.
 //
-//go:embed iccs/*.csv mappings/*.csv americas/* mexico/* indicators.yaml
+//go:embed iccs/*.csv mappings/*.csv americas/* mexico/* lapd/* indicators.yaml
 var FS embed.FS
 
 // Attribution is a credit line that must be shown wherever the data is.
@@ -26,6 +27,7 @@ func Attributions() []Attribution {
 		{"Victims (Mexico)", "Fuente: SESNSP, Datos Abiertos de Incidencia Delictiva (víctimas, fuero común), vía datos_facil_acceso."},
 		{"Population (Mexico)", "Fuente: CONAPO, proyecciones de población (derivado de tasas publicadas)."},
 		{"Country boundaries", "Made with Natural Earth (1:50m, public domain)."},
+		{"Incidents (Los Angeles)", "Source: City of Los Angeles, Crime Data from 2020 to Present (LAPD); a convenience sample of 1,000 incidents."},
 		{"UNODC data", "Source: UNODC, UN-CTS (dataUNODC)."},
 		{"Population (countries)", "World Bank, World Development Indicators, SP.POP.TOTL (via github.com/datasets/population, ODC-PDDL-1.0)."},
 		{"ICCS", "UNODC, International Classification of Crime for Statistical Purposes v1.0 (2015); code list compiled by the Atalaya project, see data/iccs/PROVENANCE.md."},

@@ -107,7 +107,7 @@ func loadDemo(ctx context.Context, env *Env, s atalaya.Store) error {
 		fmt.Fprintf(env.Stdout, "demo data already loaded (batch %d); reusing the database\n", batches[0].ID)
 		return nil
 	}
-	fmt.Fprintln(env.Stdout, "first start: loading the Mexico demo (SESNSP victims 2015–2025, CONAPO population, INEGI state boundaries)")
+	fmt.Fprintln(env.Stdout, "first start: loading the Mexico demo (SESNSP victims 2015–2025, CONAPO population, INEGI state boundaries) and 1,000 geolocated LAPD incidents for the point analyses")
 	if err := initReference(ctx, env, s); err != nil {
 		return err
 	}
@@ -126,6 +126,9 @@ func loadDemo(ctx context.Context, env *Env, s atalaya.Store) error {
 	for _, step := range []struct{ profile, file string }{
 		{"population", "mexico/population_state_year_sex.csv"},
 		{"sesnsp-victims", "mexico/sesnsp_victims_state_month_selected_nonzero.csv"},
+		// Geolocated incidents for the point analyses (kernel density,
+		// near repeats): a sample of 1,000 LAPD incidents of 2020.
+		{"lapd-incidents", "lapd/lapd_crime_2020_first1000.csv"},
 	} {
 		p, err := ingest.LoadProfile(step.profile)
 		if err != nil {

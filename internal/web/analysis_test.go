@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -29,6 +31,10 @@ func publishedMexico(t *testing.T) (*web.Server, http.Handler) {
 	mexicoOnce.Do(func() {
 		s, err := analysistest.Mexico(context.Background(), t.TempDir(), now)
 		if err != nil {
+			mexicoErr = err
+			return
+		}
+		if err := analysistest.LAPD(context.Background(), s, now); err != nil {
 			mexicoErr = err
 			return
 		}
@@ -60,6 +66,9 @@ func analysisLiveCalls(t *testing.T, a *apiChecker) {
 	a.check(apiCall{method: "GET", path: "/api/v1/analysis/hotspots?indicator=homicide-rate&area=MEX&period=2023", status: 200})
 	a.check(apiCall{method: "GET", path: "/api/v1/analysis/hotspots?area=MEX&period=2023&fdr=2", status: 400, badRequest: false})
 	a.check(apiCall{method: "GET", path: "/api/v1/analysis/hotspots?area=ZZZ", status: 404})
+	a.check(apiCall{method: "GET", path: "/api/v1/analysis/compstat?indicator=homicide-rate&area=MEX", status: 200})
+	a.check(apiCall{method: "GET", path: "/api/v1/analysis/compstat?area=MEX&as_of=2024-13", status: 400})
+	a.check(apiCall{method: "GET", path: "/api/v1/analysis/compstat?area=ZZZ", status: 404})
 	a.check(apiCall{method: "GET", path: "/api/v1/programmes", status: 200})
 	prog := map[string]any{"id": "chih-live", "name": "Chihuahua seguro", "objective": "Fewer homicides", "owner": "SSP Chihuahua",
 		"areas": []string{"MEX-08"}, "start": "2019-01-01", "indicators": []string{"homicide-rate"}}
@@ -156,5 +165,49 @@ func TestAnalysisPages(t *testing.T) {
 	idx := get("/analysis", "fr")
 	if !strings.Contains(idx, "Frontera Norte") {
 		t.Errorf("the analysis page does not list the programme")
+	}
+}
+
+// TestPointsPage: kernel density and near repeats of the LAPD sample,
+// for the node's own machine (LoopbackOnly) and not for the public.
+func TestPointsPage(t *testing.T) {
+	_, h := publishedMexico(t)
+	get := func(path, from string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", path, nil)
+		r.RemoteAddr = from
+		r.Header.Set("Accept-Language", "es")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec
+	}
+	rec := get("/analysis/points?source=us-lapd", local)
+	page := rec.Body.String()
+	if rec.Code != 200 {
+		t.Fatalf("points page: %d %.500s", rec.Code, page)
+	}
+	for _, want := range []string{`<img src="/analysis/points/density.png?source=us-lapd"`, "Knox", "≤ d &lt;", "Clark"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the points page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "⟦") || strings.Contains(page, "%!") {
+		t.Errorf("a missing message or a bad format on the points page")
+	}
+	img := get("/analysis/points/density.png?source=us-lapd", local)
+	if img.Code != 200 || img.Header().Get("Content-Type") != "image/png" {
+		t.Fatalf("density.png: %d %s", img.Code, img.Header().Get("Content-Type"))
+	}
+	if _, err := png.Decode(bytes.NewReader(img.Body.Bytes())); err != nil {
+		t.Errorf("density.png does not decode: %v", err)
+	}
+	if rec := get("/analysis/points?source=us-lapd", remote); rec.Code != http.StatusForbidden {
+		t.Errorf("the public reads the point analyses: %d", rec.Code)
+	}
+	if rec := get("/analysis/points?source=us-lapd&space=0,x", local); rec.Code != 200 || !strings.Contains(rec.Body.String(), `role="alert"`) {
+		t.Errorf("bad bands: %d", rec.Code)
+	}
+	cs := get("/analysis/compstat?indicator=homicide-rate&area=MEX", remote)
+	if cs.Code != 200 || !strings.Contains(cs.Body.String(), "Chihuahua") || !strings.Contains(cs.Body.String(), "p = ") {
+		t.Errorf("compstat page: %d", cs.Code)
 	}
 }

@@ -74,3 +74,39 @@ func load(ctx context.Context, s *sqlite.DB, now atalaya.Clock) error {
 	}
 	return nil
 }
+
+// LAPD adds the countries (with boundaries) and the 1,000 geolocated LAPD
+// incidents of 2020 that the demo ships, for the point analyses.
+func LAPD(ctx context.Context, s *sqlite.DB, now atalaya.Clock) error {
+	read := func(name string) []byte {
+		b, err := fs.ReadFile(data.FS, name)
+		if err != nil {
+			panic(err)
+		}
+		return b
+	}
+	feats, err := geo.ReadFeatureCollection(bytes.NewReader(read("americas/americas_oas_countries.geojson")), 64<<20)
+	if err != nil {
+		return err
+	}
+	var usa []geo.Feature
+	for _, f := range feats {
+		if f.Properties["ISO_A3"] == "USA" {
+			usa = append(usa, f)
+		}
+	}
+	if _, err := ingest.ImportAreas(ctx, s, usa, ingest.AreaImport{CodeProperty: "ISO_A3", NameProperty: "NAME", Level: 0, KeepBoundary: true}); err != nil {
+		return err
+	}
+	if _, err := ingest.ImportMapping(ctx, s, "us-lapd-crime-codes", bytes.NewReader(read("mappings/us-lapd-crime-codes.csv")), "m.csv", "test"); err != nil {
+		return err
+	}
+	p, err := ingest.LoadProfile("lapd-incidents")
+	if err != nil {
+		return err
+	}
+	b := read("lapd/lapd_crime_2020_first1000.csv")
+	in := &ingest.Ingester{Store: s, Now: now}
+	_, err = in.Ingest(ctx, p, []ingest.File{{Name: "lapd_crime_2020_first1000.csv", R: bytes.NewReader(b), Size: int64(len(b))}}, ingest.Options{Submitter: "test"})
+	return err
+}
