@@ -231,7 +231,8 @@ func TestPublicAnswers(t *testing.T) {
 	h := demoHandler(t)
 	// Chihuahua's women's homicide rate against Mexico's, 2015–2024.
 	body := get(t, h, "/areas/MEX-08?indicator=homicide-rate&sex=F", "en").Body.String()
-	for _, want := range []string{"Intentional homicide rate (Women): Chihuahua and Mexico", "per 100,000 women", `<svg`, ">2015<", ">2024<"} {
+	for _, want := range []string{"Intentional homicide rate (Women): Chihuahua and Mexico", "per 100,000 women", `<svg`, ">2015<", ">2024<",
+		"Chihuahua: from ", " in 2015 to ", "Mexico: from "} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the profile of Chihuahua lacks %q", want)
 		}
@@ -255,6 +256,9 @@ func TestPublicAnswers(t *testing.T) {
 		prev = v
 	}
 	t.Logf("kidnapping victims per 100,000, 2023: 1. %s %s, 2. %s %s, 3. %s %s", rows[0][3], rows[0][4], rows[1][3], rows[1][4], rows[2][3], rows[2][4])
+	if want := "Más altas en 2023: " + rows[0][3] + " (" + rows[0][4] + ")"; !strings.Contains(body, want) {
+		t.Errorf("the explorer does not say %q", want)
+	}
 }
 
 // TestEmbedFrameAncestors: only the embed page may be framed by others.
