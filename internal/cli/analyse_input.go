@@ -492,6 +492,9 @@ func isDigits(s string) bool {
 
 // parseRange reads "P", "P1-P2" or "P1..P2" where P is a period of the kind.
 func parseRange(s string, kind int) (int, int, error) {
+	if len(s) > 64 {
+		return 0, 0, fmt.Errorf("%.20q… is too long for a period or a range FROM-TO", s)
+	}
 	one := func(x string) (int, bool) {
 		k, kd, err := parsePeriod(x)
 		if err != nil || (kind != 0 && kd != kind) {
