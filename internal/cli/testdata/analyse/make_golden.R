@@ -14,7 +14,11 @@
 #                        queen neighbours of the cells (dnearneigh 0–1.5 on
 #                        cell indices);
 #                      - nc_queen: NC SIDS counties, poly2nb(queen = TRUE)
-#                        on nc_sids_counties.geojson.
+#                        on nc_sids_counties.geojson (with localG_perm and
+#                        localmoran_perm folded pseudo p-values, iseed = 1);
+#                      - nc_knn6, nc_d035: the county centroids (written to
+#                        nc_centroids.csv), knearneigh(k = 6) and
+#                        dnearneigh(0, 0.35 degrees, 16 islands).
 #   golden_r_misc.csv  case, stat, value: poisson.test, NNI, Gini, the
 #                      LAPD CompStat window counts, and the monthly CompStat
 #                      windows of mexico_homicide_monthly.csv against a year earlier.
@@ -71,6 +75,23 @@ add("nc_queen", "EBest_74", ids, EBest(nc$SID74, nc$BIR74)$estmm)
 add("nc_queen", "EBlocal_74", ids, EBlocal(nc$SID74, nc$BIR74, nbq, geoda = TRUE)$est)
 mt <- moran.test(x, nb2listw(nbq, style = "W"), randomisation = FALSE, adjust.n = FALSE)
 addm("nc_queen", "moran_I_W", mt$estimate[1]); addm("nc_queen", "moran_VarNorm_W", mt$estimate[3])
+
+# Permutation pseudo p-values (for agreement within Monte-Carlo error).
+gp <- attr(localG_perm(x, nb2listw(include.self(nbq), style = "W"), nsim = 999, zero.policy = TRUE, iseed = 1), "internals")
+add("nc_queen", "gistar_psim_folded_W", ids, gp[, "Pr(folded) Sim"])
+lp <- localmoran_perm(x, nb2listw(nbq, style = "W"), nsim = 999, zero.policy = TRUE, iseed = 1)
+add("nc_queen", "lisa_psim_folded_W", ids, lp[, "Pr(folded) Sim"])
+# Point weights on the county centroids (planar, in degrees): k nearest and
+# a distance band, written to nc_centroids.csv for the Go test.
+cen <- st_coordinates(st_centroid(st_geometry(shp)))
+write.csv(data.frame(FIPSNO = nc$FIPSNO, x = fmt(cen[, 1]), y = fmt(cen[, 2]), NWR79 = fmt(nc$NWR79)), "nc_centroids.csv", row.names = FALSE, quote = FALSE)
+cx <- as.numeric(fmt(cen[, 1])); cy <- as.numeric(fmt(cen[, 2]))
+nbk <- knn2nb(knearneigh(cbind(cx, cy), k = 6))
+add("nc_knn6", "gistar_z_B", ids, as.numeric(localG(x, nb2listw(include.self(nbk), style = "B"), zero.policy = TRUE)))
+add("nc_knn6", "lisa_Z_W", ids, localmoran(x, nb2listw(nbk, style = "W"), zero.policy = TRUE)[, 4])
+nbd <- dnearneigh(cbind(cx, cy), 0, 0.35)  # 16 islands
+add("nc_d035", "gi_z_B", ids, as.numeric(localG(x, nb2listw(nbd, style = "B", zero.policy = TRUE), zero.policy = TRUE)))
+add("nc_d035", "lisa_Z_W", ids, localmoran(x, nb2listw(nbd, style = "W", zero.policy = TRUE), zero.policy = TRUE)[, 4])
 
 # --- exact Poisson tests ----------------------------------------------------
 for (cs in list(c(25, 16, 1, 1), c(120, 90, 28, 28), c(3, 11, 7, 7), c(40, 31, 366, 365))) {
