@@ -342,7 +342,6 @@ func runAnalyseYoY(ctx context.Context, env *Env, args []string) error {
 		}
 		t.add(row...)
 	}
-	_ = math.NaN
 	return emit(env, of, r)
 }
 

@@ -13,7 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/tabular"
 )
 
@@ -638,4 +637,3 @@ func cleanID(s string) string {
 	return s
 }
 
-var _ = atalaya.EINVALID

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/oas-atalaya/atalaya/internal/density"
 	"github.com/oas-atalaya/atalaya/internal/nearrepeat"
@@ -315,6 +314,5 @@ func runAnalyseNearRepeat(ctx context.Context, env *Env, args []string) error {
 			t.add(res.SpaceBands[s].Label, res.TimeBands[k].Label, c.Observed, c.Expected, c.ExpectedExact, ratio, c.P)
 		}
 	}
-	_ = time.Second
 	return emit(env, of, r)
 }
