@@ -636,4 +636,3 @@ func cleanID(s string) string {
 	}
 	return s
 }
-
