@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -179,6 +180,13 @@ func (s *Server) yearRange(ctx context.Context, id, area string) (int, int) {
 	}
 	return lo, hi
 }
+
+// spacedDigits are digit groups separated by a space ("100 000").
+var spacedDigits = regexp.MustCompile(`(\d) (\d{3})\b`)
+
+// keepNumbers joins the groups of numbers written with spaces by no-break
+// spaces, so that "100 000" never breaks across lines.
+func keepNumbers(s string) string { return spacedDigits.ReplaceAllString(s, "$1\u00a0$2") }
 
 // areaName is an area's name in lang, or its own name.
 func areaName(a atalaya.Area, lang string) string {

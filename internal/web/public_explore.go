@@ -328,7 +328,7 @@ func (s *Server) handleExplore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &exploreView{Sel: sel, Indicators: s.indicatorOptions(lang, sel.Ind.ID), Name: text(sel.Ind.Name, lang),
-		Definition: text(sel.Ind.Definition, lang), Unit: p.T(unitKeyFor(sel.Ind, sel.Sex))}
+		Definition: keepNumbers(text(sel.Ind.Definition, lang)), Unit: p.T(unitKeyFor(sel.Ind, sel.Sex))}
 	p.Data = v
 	p.Title = v.Name + " — " + sel.AreaName
 	if v.Areas, err = s.areaOptions(ctx, country, lang, sel.Area); err != nil {

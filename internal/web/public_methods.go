@@ -28,7 +28,7 @@ func (s *Server) handleMethods(w http.ResponseWriter, r *http.Request) {
 	lang := string(p.Lang)
 	v := &methodsView{Flags: allFlags}
 	for _, ind := range s.Engine.Catalogue().Indicators {
-		v.Indicators = append(v.Indicators, methodSummary{ind.ID, text(ind.Name, lang), ind.SDG, string(ind.Kind), text(ind.Definition, lang)})
+		v.Indicators = append(v.Indicators, methodSummary{ind.ID, text(ind.Name, lang), ind.SDG, string(ind.Kind), keepNumbers(text(ind.Definition, lang))})
 	}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "public_methods.html", p)
@@ -83,7 +83,7 @@ func (s *Server) handleMethod(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, p, notFoundIndicator(id))
 		return
 	}
-	v := &methodView{Ind: ind, Name: text(ind.Name, lang), Definition: text(ind.Definition, lang), Flags: allFlags,
+	v := &methodView{Ind: ind, Name: text(ind.Name, lang), Definition: keepNumbers(text(ind.Definition, lang)), Flags: allFlags,
 		SourceTypes: sourceTypes(ind.Numerator.SourceTypes), Breakdowns: ind.Breakdowns, Explore: "/explore?indicator=" + ind.ID}
 	p.Data, p.Title = v, v.Name
 	notes, nl := ind.Notes[lang], lang
