@@ -378,9 +378,13 @@ func runAnalyseSynth(ctx context.Context, env *Env, args []string) error {
 	for _, w := range ws {
 		wt.add(w.Unit, w.Weight)
 	}
-	pt := r.newTable("predictors", "Predictor weights (V) and balance", "predictor", "v", "treated", "synthetic")
+	pt := r.newTable("predictors", "Predictor weights (V) and balance (Synth's synth.tab)", "predictor", "v", "treated", "synthetic", "donor_mean")
 	for i, name := range res.Predictors {
-		pt.add(name, res.V[i], res.X1[i], res.X0W[i])
+		var dm any
+		if i < len(spec.PredictorSpecs) {
+			dm = donorMean(panel, spec, res, spec.PredictorSpecs[i])
+		}
+		pt.add(name, res.V[i], res.X1[i], res.X0W[i], dm)
 	}
 	st := r.newTable("series", "Outcome: treated, synthetic and gap", "period", "treated", "synthetic", "gap", "post")
 	for i, per := range res.Periods {
@@ -801,4 +805,53 @@ func runAnalyseITS(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return emit(env, of, r)
+}
+
+// donorMean is the mean over the donors of a predictor (each donor's mean
+// over the predictor's periods, missing values skipped): the "sample mean"
+// column of Synth's synth.tab.
+func donorMean(p synth.Panel, s synth.Spec, res *synth.Result, pr synth.Predictor) any {
+	m := p.Y
+	if pr.Var != "" && pr.Var != p.Outcome {
+		m = p.Predictors[pr.Var]
+	}
+	if m == nil {
+		return nil
+	}
+	in := func(per int) bool {
+		if len(pr.Periods) > 0 {
+			for _, x := range pr.Periods {
+				if x == per {
+					return true
+				}
+			}
+			return false
+		}
+		return per >= pr.From && per <= pr.To
+	}
+	unit := map[string]int{}
+	for i, u := range p.Units {
+		unit[u] = i
+	}
+	var sum float64
+	n := 0
+	for _, w := range res.Ordered {
+		i := unit[w.Unit]
+		var us float64
+		un := 0
+		for t, per := range p.Periods {
+			if v := m[i][t]; in(per) && !math.IsNaN(v) {
+				us += v
+				un++
+			}
+		}
+		if un > 0 {
+			sum += us / float64(un)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return sum / float64(n)
 }
