@@ -33,9 +33,9 @@ func styled(af areaFlags, w *spatial.Weights, def string) (*spatial.Weights, str
 }
 
 func runAnalyseHotspots(ctx context.Context, env *Env, args []string) error {
-	fs := analyseFlags(env, "hotspots", "hotspots --csv FILE --value COL [--id COL] (--weights-edges FILE | --geojson FILE --contiguity queen|rook\n"+
-		"        | --points X,Y (--distance D | --knn K | --grid CELL) [--lonlat]) [--stat gistar|gi|lisa] [--permutations 999 --seed S]\n"+
-		"        [--fdr 0.05] [--style B|W]\n\n"+
+	fs := analyseFlags(env, "hotspots", "hotspots --csv FILE --value COL [--id COL] (--weights-edges FILE | --weights-gal FILE | --weights-gwt FILE\n"+
+		"        | --geojson FILE --contiguity queen|rook [--incidents LON,LAT] | --points X,Y (--distance D | --knn K | --grid CELL) [--lonlat])\n"+
+		"        [--stat gistar|gi|lisa] [--permutations 999 --seed S] [--fdr 0.05] [--style B|W]\n\n"+
 		"Local hot and cold spots: Getis–Ord Gi* (default) or Gi, or Anselin's Local Moran's I, with z-scores from\n"+
 		"the analytical moments (as R spdep localG and localmoran), conditional-permutation pseudo p-values (as\n"+
 		"PySAL esda) and a Benjamini–Hochberg false-discovery-rate correction. Islands (no neighbours) get no\n"+
