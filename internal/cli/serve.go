@@ -83,7 +83,10 @@ func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo boo
 	}
 	srv := &web.Server{Store: s, Logger: env.Logger, Now: env.Now, NodeName: name,
 		Auth: &web.Accounts{Store: acc, Now: env.Now}, Audit: audit.New(as, key, env.Now)}
-	return web.ListenAndServe(ctx, addr, srv.Handler(), tlsConf, func(a net.Addr) {
+	h := srv.Handler()
+	// Build the public indexes and map shapes before the first reader.
+	go srv.Warm(ctx)
+	return web.ListenAndServe(ctx, addr, h, tlsConf, func(a net.Addr) {
 		fmt.Fprintf(env.Stdout, "serving %s on %s://%s/ (Ctrl-C to stop)\n", name, scheme, a)
 	})
 }

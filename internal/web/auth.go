@@ -1,8 +1,13 @@
 package web
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"strings"
@@ -340,6 +345,9 @@ func (a *Accounts) checkCSRF(r *http.Request, sessionID string) error {
 			tok = r.PostForm.Get(csrfField)
 		}
 	}
+	if tok == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		tok = peekMultipartCSRF(r)
+	}
 	if tok == "" || !c.Verify(sessionID, tok) {
 		return atalaya.Errorf(atalaya.EFORBIDDEN, "missing or invalid CSRF token: send the session's token in the %s header or the %q form field", CSRFHeader, csrfField)
 	}
@@ -365,4 +373,30 @@ func origin(r *http.Request) string {
 		return host
 	}
 	return r.RemoteAddr
+}
+
+// peekMultipartCSRF reads the CSRF field of a multipart form (an upload
+// without JavaScript) when it comes first, as the portal's forms put it,
+// without consuming the body: the handler reads the whole form after.
+func peekMultipartCSRF(r *http.Request) string {
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		return ""
+	}
+	br := bufio.NewReaderSize(r.Body, 8<<10)
+	head, _ := br.Peek(8 << 10)
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, r.Body}
+	mr := multipart.NewReader(bytes.NewReader(head), params["boundary"])
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != csrfField {
+		return ""
+	}
+	v, err := io.ReadAll(io.LimitReader(part, 512))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(v))
 }

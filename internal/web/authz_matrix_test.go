@@ -517,7 +517,9 @@ func TestSignIn(t *testing.T) {
 		t.Errorf("the new session: %d, CSRF header %q", rec.Code, rec.Header().Get(web.CSRFHeader))
 	}
 
-	if rec := n.do(n.req("GET", "/", "", ""), "analyst2", false); !strings.Contains(rec.Body.String(), "Signed in as analyst") ||
+	home := n.req("GET", "/", "", "")
+	home.Header.Set("Accept-Language", "en")
+	if rec := n.do(home, "analyst2", false); !strings.Contains(rec.Body.String(), "Signed in as analyst") ||
 		!strings.Contains(rec.Body.String(), n.csrf.Token(sess.Value)) || rec.Header().Get("Cache-Control") != "private, no-store" {
 		t.Errorf("the home page of a signed-in user: %s %.300s", rec.Header(), rec.Body)
 	}

@@ -1,0 +1,35 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"strings"
+	"testing"
+)
+
+// TestUploadWithoutJavaScript: a plain multipart upload form carries the
+// CSRF token as its first field (no header, no script): accepted with the
+// session's token, refused with another.
+func TestUploadWithoutJavaScript(t *testing.T) {
+	n := newAccountsNode(t)
+	send := func(tok string) int {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("csrf", tok)
+		mw.WriteField("profile", "canonical-incidents")
+		fw, _ := mw.CreateFormFile("file", "plain.csv")
+		fw.Write([]byte("record_id,occurred_on,iccs,area,victim_sex\nP1,2024-03-05,0101,MEX-09,F\n"))
+		mw.Close()
+		r := n.req("POST", "/work/upload", b.String(), mw.FormDataContentType())
+		return n.do(r, "steward", false).Code
+	}
+	if code := send(n.csrf.Token(n.session["steward"])); code == 403 || code >= 500 {
+		t.Errorf("the form with the session's token: %d", code)
+	}
+	if code := send(strings.Repeat("0", 43)); code != 403 {
+		t.Errorf("the form with a wrong token: %d, want 403", code)
+	}
+	if code := send(""); code != 403 {
+		t.Errorf("the form without a token: %d, want 403", code)
+	}
+}
