@@ -33,3 +33,20 @@ func TestUploadWithoutJavaScript(t *testing.T) {
 		t.Errorf("the form without a token: %d, want 403", code)
 	}
 }
+
+// TestSignInNeededPage: a signed-out reader opening a working page gets a
+// page (not JSON) that links to the sign-in form, still with 401; the API
+// keeps its JSON errors.
+func TestSignInNeededPage(t *testing.T) {
+	n := newAccountsNode(t)
+	r := n.req("GET", "/work", "", "")
+	r.Header.Set("Accept-Language", "en")
+	rec := n.do(r, "", false)
+	if rec.Code != 401 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), `href="/signin"`) {
+		t.Errorf("GET /work signed out: %d %s %.200s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	rec = n.do(n.req("GET", "/api/v1/batches", "", ""), "", false)
+	if rec.Code != 401 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		t.Errorf("GET /api/v1/batches signed out: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}

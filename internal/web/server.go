@@ -213,6 +213,14 @@ func (s *Server) guard(a Action, h http.HandlerFunc) http.Handler {
 			}
 		}
 		if err := s.Auth.Authorize(r, a); err != nil {
+			// A signed-out reader who opens a page of the portal (not
+			// the API) gets a page that says to sign in, with the same
+			// status.
+			if atalaya.ErrorCode(err) == atalaya.EUNAUTHORIZED && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") &&
+				r.Header.Get("Authorization") == "" {
+				s.render(w, r, http.StatusUnauthorized, "signin_needed.html", s.newPage(w, r, "", "common.signin_needed.title", nil))
+				return
+			}
 			s.error(w, r, err)
 			return
 		}
