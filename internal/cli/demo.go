@@ -105,7 +105,7 @@ func loadDemo(ctx context.Context, env *Env, s atalaya.Store) error {
 	}
 	if len(batches) > 0 {
 		fmt.Fprintf(env.Stdout, "demo data already loaded (batch %d); reusing the database\n", batches[0].ID)
-		return nil
+		return finishDemo(ctx, env, s)
 	}
 	fmt.Fprintln(env.Stdout, "first start: loading the Mexico demo (SESNSP victims 2015–2025, CONAPO population, INEGI state boundaries) and 1,000 geolocated LAPD incidents for the point analyses")
 	if err := initReference(ctx, env, s); err != nil {
@@ -169,5 +169,39 @@ func publishDemo(ctx context.Context, env *Env, s atalaya.Store) error {
 		}
 	}
 	fmt.Fprintln(env.Stdout, "published SESNSP 2015–2024 for the public API (2025 is partial and stays preliminary: analysts see it with view=live after signing in)")
+	return nil
+}
+
+// finishDemo completes a demo database that an earlier start left
+// unfinished (stopped while loading) or that predates a later demo
+// step: the LAPD incidents and the publication of 2015–2024.
+func finishDemo(ctx context.Context, env *Env, s atalaya.Store) error {
+	lapd, err := s.Batches(ctx, atalaya.BatchFilter{Source: "us-lapd", Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(lapd) == 0 {
+		p, err := ingest.LoadProfile("lapd-incidents")
+		if err != nil {
+			return err
+		}
+		f, err := embedded("lapd/lapd_crime_2020_first1000.csv")
+		if err != nil {
+			return err
+		}
+		in := &ingest.Ingester{Store: s, Now: env.Now, Logger: env.Logger}
+		b, err := in.Ingest(ctx, p, []ingest.File{f}, ingest.Options{Submitter: "demo"})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "added the LAPD sample: read %s = accepted %s + rejected %s + duplicates %s\n", group(b.Read), group(b.Accepted), group(b.Rejected), group(b.Duplicates))
+	}
+	rels, err := s.Releases(ctx, atalaya.ReleaseFilter{Source: "mx-sesnsp"})
+	if err != nil {
+		return err
+	}
+	if len(rels) == 0 {
+		return publishDemo(ctx, env, s)
+	}
 	return nil
 }

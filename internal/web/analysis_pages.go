@@ -322,7 +322,12 @@ func evaluationChart(p *Page, v *evaluationView) template.HTML {
 		xlabel = p.T("analysis.eval.xlabel.event")
 	}
 	return chart.Trend(chart.TrendOptions{ID: "evaluation", Title: p.Title, Desc: p.T("analysis.eval.chart_desc"), Series: []chart.Series{obs, cf},
-		XLabel: xlabel, YLabel: ylabel, ZeroBased: v.R.Method != atalaya.MethodDiD, Format: func(f float64) string { return p.Num(f, 1) },
+		XLabel: xlabel, YLabel: ylabel, ZeroBased: v.R.Method != atalaya.MethodDiD, Format: func(f float64) string {
+			if v.R.Method == atalaya.MethodITS {
+				return p.Num(f, 0)
+			}
+			return p.Num(f, 1)
+		},
 		BandLabel: p.T("analysis.eval.band")})
 }
 
@@ -336,7 +341,35 @@ func reading(p *Page, v *evaluationView) string {
 	case "rate_ratio":
 		pct := math.Abs(r.Effect.Value-1) * 100
 		effect, low, high = p.Num(pct, 0), p.Num(r.Effect.Low, 2), p.Num(r.Effect.High, 2)
-		return p.T("analysis.reading.its."+r.Direction, start, v.AreaNames, effect, p.Num(r.Effect.Value, 2), low, high)
+		out := p.T("analysis.reading.its."+r.Direction, start, v.AreaNames, effect, p.Num(r.Effect.Value, 2), low, high)
+		// The change in the trend, and a caution when the counterfactual
+		// extends a steep pre-programme trend far beyond what was seen.
+		var slope, slopeLo, slopeHi float64
+		for _, f := range r.Figures {
+			switch f.Key {
+			case "analysis.fig.slope_change":
+				slope = f.Value
+			case "analysis.fig.slope_change_low":
+				slopeLo = f.Value
+			case "analysis.fig.slope_change_high":
+				slopeHi = f.Value
+			}
+		}
+		if slope > 0 {
+			dir := "none"
+			if slopeHi < 1 {
+				dir = "down"
+			} else if slopeLo > 1 {
+				dir = "up"
+			}
+			out += " " + p.T("analysis.reading.its.slope_"+dir, p.Num(math.Abs(slope-1)*100, 1), p.Num(slopeLo, 3), p.Num(slopeHi, 3))
+		}
+		if n := len(r.Series); n > 0 && r.Series[n-1].Observed != nil && r.Series[n-1].Counterfactual != nil {
+			if o, c := *r.Series[n-1].Observed, *r.Series[n-1].Counterfactual; o > 0 && (c/o > 2 || o/c > 2) {
+				out += " " + p.T("analysis.reading.its.extrapolation")
+			}
+		}
+		return out
 	default:
 		effect, low, high = p.Num(math.Abs(r.Effect.Value), 2), p.Num(r.Effect.Low, 2), p.Num(r.Effect.High, 2)
 		return p.T("analysis.reading."+r.Method+"."+r.Direction, start, v.AreaNames, effect, p.Int(r.Multiplier), low, high)
@@ -348,7 +381,8 @@ func figures(p *Page, r analysis.Report) []figureRow {
 	for _, f := range r.Figures {
 		val := p.Num(f.Value, 3)
 		switch f.Key {
-		case "analysis.fig.months_before", "analysis.fig.months_after", "analysis.fig.treated_areas", "analysis.fig.comparison_areas":
+		case "analysis.fig.months_before", "analysis.fig.months_after", "analysis.fig.treated_areas", "analysis.fig.comparison_areas",
+			"analysis.fig.cumulative", "analysis.fig.cumulative_low", "analysis.fig.cumulative_high":
 			val = p.Num(f.Value, 0)
 		case "analysis.fig.placebo_rank":
 			val = p.T("analysis.fig.rank_of", p.Num(f.Value, 0), f.Text)
