@@ -51,7 +51,7 @@ func RateRatioTest(x1, x2 int, t1, t2 float64, conf float64) (RateRatio, error) 
 		rr.Ratio, rr.High = math.Inf(1), math.Inf(1)
 	}
 	p, q := 1/(1+t2/t1), 1/(1+t1/t2) // without overflow of t1 + t2
-	rr.P = binomTestP(x1, x1+x2, p, q)
+	rr.P = stats.BinomTestP(x1, x1+x2, p, q)
 	return rr, nil
 }
 

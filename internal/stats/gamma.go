@@ -236,6 +236,9 @@ func stirlerr(a float64) float64 {
 		s3 = 1.0 / 1680
 		s4 = 1.0 / 1188
 	)
+	if a == 0 {
+		return 0 // the limit; ln 0 would make it NaN
+	}
 	if a <= 15 {
 		return lgamma(a+1) - (a+0.5)*math.Log(a) + a - lnSqrt2Pi
 	}

@@ -1,4 +1,4 @@
-package compstat
+package stats
 
 import (
 	"math"
@@ -71,62 +71,10 @@ func pbinomUpper(x, n int, p, q float64) float64 {
 	return mathext.RegIncBeta(float64(x+1), float64(n-x), p)
 }
 
-// stirlerr returns log(n!) − log(√(2π n) (n/e)ⁿ), the error of Stirling's
-// formula, as in R's nmath/stirlerr.c.
-func stirlerr(n float64) float64 {
-	const (
-		s0 = 1.0 / 12
-		s1 = 1.0 / 360
-		s2 = 1.0 / 1260
-		s3 = 1.0 / 1680
-		s4 = 1.0 / 1188
-	)
-	if n <= 15 {
-		if n == 0 {
-			return 0
-		}
-		lg, _ := math.Lgamma(n + 1)
-		return lg - (n+0.5)*math.Log(n) + n - 0.5*math.Log(2*math.Pi)
-	}
-	nn := n * n
-	switch {
-	case n > 500:
-		return (s0 - s1/nn) / n
-	case n > 80:
-		return (s0 - (s1-s2/nn)/nn) / n
-	case n > 35:
-		return (s0 - (s1-(s2-s3/nn)/nn)/nn) / n
-	}
-	return (s0 - (s1-(s2-(s3-s4/nn)/nn)/nn)/nn) / n
-}
-
-// bd0 returns x log(x/np) + np − x, computed without cancellation when x is
-// near np (R's nmath/bd0.c).
-func bd0(x, np float64) float64 {
-	if math.Abs(x-np) < 0.1*(x+np) {
-		v := (x - np) / (x + np)
-		s := (x - np) * v
-		if math.Abs(s) < math.SmallestNonzeroFloat64 {
-			return s
-		}
-		ej := 2 * x * v
-		v *= v
-		for j := 1; j < 1000; j++ {
-			ej *= v
-			s1 := s + ej/float64(2*j+1)
-			if s1 == s {
-				return s1
-			}
-			s = s1
-		}
-	}
-	return x*math.Log(x/np) + np - x
-}
-
-// binomTestP returns the exact two-sided p-value of binom.test(x, n, p):
+// BinomTestP returns the exact two-sided p-value of binom.test(x, n, p):
 // the probability of every outcome no more likely than x, where "no more
 // likely" allows R's relative tolerance of 1e-7.
-func binomTestP(x, n int, p, q float64) float64 {
+func BinomTestP(x, n int, p, q float64) float64 {
 	const relErr = 1 + 1e-7
 	d := dbinom(x, n, p, q)
 	m := float64(n) * p
