@@ -22,6 +22,8 @@ import (
 type Store interface {
 	Areas(ctx context.Context, f atalaya.AreaFilter) ([]atalaya.Area, error)
 	Area(ctx context.Context, code string) (atalaya.Area, error)
+	// Records, for the point analyses only (record-level data).
+	Records(ctx context.Context, f atalaya.RecordFilter, fn func(atalaya.Record) error) error
 }
 
 // Node is a node's data as the analyses see it.

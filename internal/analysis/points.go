@@ -35,9 +35,7 @@ type Points struct {
 
 // Points reads the geolocated records q selects. They are record-level
 // data: only restricted routes may call it.
-func (n *Node) Points(ctx context.Context, store interface {
-	Records(ctx context.Context, f atalaya.RecordFilter, fn func(atalaya.Record) error) error
-}, q PointQuery) (*Points, error) {
+func (n *Node) Points(ctx context.Context, q PointQuery) (*Points, error) {
 	if q.Max == 0 {
 		q.Max = 1_000_000
 	}
@@ -47,7 +45,7 @@ func (n *Node) Points(ctx context.Context, store interface {
 	}
 	var pts []pt
 	skipped := 0
-	err := store.Records(ctx, atalaya.RecordFilter{Source: q.Source, ICCS: q.ICCS}, func(r atalaya.Record) error {
+	err := n.Store.Records(ctx, atalaya.RecordFilter{Source: q.Source, ICCS: q.ICCS}, func(r atalaya.Record) error {
 		if len(pts) >= q.Max {
 			return nil
 		}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"image/color"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -140,7 +139,7 @@ func (pp pointParams) query() string {
 }
 
 func (s *Server) points(r *http.Request, pp pointParams) (*analysis.Points, error) {
-	return s.node().Points(r.Context(), s.Store, analysis.PointQuery{Source: pp.Source, ICCS: pp.ICCS, From: pp.From, To: pp.To})
+	return s.node().Points(r.Context(), analysis.PointQuery{Source: pp.Source, ICCS: pp.ICCS, From: pp.From, To: pp.To})
 }
 
 type pointsView struct {
@@ -203,7 +202,7 @@ func (s *Server) handleDensityPNG(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	if err == nil {
-		err = g.PNG(&buf, density.Ramp(append([]color.NRGBA(nil), density.YlOrRd...)))
+		err = g.PNG(&buf, density.YlOrRd)
 	}
 	if err != nil {
 		s.error(w, r, err)
