@@ -45,6 +45,13 @@ func TestSignInNeededPage(t *testing.T) {
 	if rec.Code != 401 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), `href="/signin"`) {
 		t.Errorf("GET /work signed out: %d %s %.200s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
 	}
+	// A signed-in reader refused a page gets the reason on a page.
+	r = n.req("GET", "/work/approvals", "", "")
+	r.Header.Set("Accept-Language", "en")
+	rec = n.do(r, "steward", false)
+	if rec.Code != 403 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), `data-code="forbidden"`) {
+		t.Errorf("GET /work/approvals as a steward: %d %s %.200s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
 	rec = n.do(n.req("GET", "/api/v1/batches", "", ""), "", false)
 	if rec.Code != 401 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		t.Errorf("GET /api/v1/batches signed out: %d %s", rec.Code, rec.Header().Get("Content-Type"))

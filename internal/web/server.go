@@ -216,9 +216,15 @@ func (s *Server) guard(a Action, h http.HandlerFunc) http.Handler {
 			// A signed-out reader who opens a page of the portal (not
 			// the API) gets a page that says to sign in, with the same
 			// status.
-			if atalaya.ErrorCode(err) == atalaya.EUNAUTHORIZED && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") &&
-				r.Header.Get("Authorization") == "" {
+			page := r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") && r.Header.Get("Authorization") == ""
+			if page && atalaya.ErrorCode(err) == atalaya.EUNAUTHORIZED {
 				s.render(w, r, http.StatusUnauthorized, "signin_needed.html", s.newPage(w, r, "", "common.signin_needed.title", nil))
+				return
+			}
+			// A signed-in reader refused a page gets the reason on a page.
+			if page && atalaya.ErrorCode(err) == atalaya.EFORBIDDEN {
+				p := s.newPage(w, r, "", "common.refused.title", map[string]string{"Code": atalaya.EFORBIDDEN, "Message": atalaya.ErrorMessage(err)})
+				s.render(w, r, http.StatusForbidden, "refused.html", p)
 				return
 			}
 			s.error(w, r, err)
