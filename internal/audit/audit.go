@@ -32,6 +32,9 @@ type Log struct {
 	key   *Key
 	now   atalaya.Clock
 	mu    sync.Mutex // serialises Append and Checkpoint in this process
+	// export, when set, is a file that each checkpoint's signed note is
+	// also written to (ExportTo).
+	export string
 }
 
 // New returns the log kept in store, signed and checked with key (which
@@ -124,7 +127,7 @@ func (l *Log) Checkpoint(ctx context.Context) (atalaya.AuditCheckpoint, error) {
 	if err := l.store.PutAuditCheckpoint(ctx, c); err != nil {
 		return atalaya.AuditCheckpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
 	}
-	return c, nil
+	return c, l.writeExport(msg)
 }
 
 // checkpointText is the signed text of a checkpoint, in the format of

@@ -69,6 +69,7 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	db := fs.String("db", DefaultDB, "database URL")
 	keyPath := fs.String("key", "", "the node's audit key file (its public key KEY.pub is used; default: "+DefaultAuditKey+" beside the SQLite database, or in the current folder)")
 	pub := fs.String("pub", "", "the node's public key file, instead of KEY.pub")
+	external := fs.String("checkpoint", "", "a signed checkpoint kept outside the database (serve --checkpoint-copy, or one audit checkpoint printed): the log must still extend it (catches a rollback)")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -90,6 +91,18 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintln(env.Stdout, r)
 	if !r.OK() {
 		return atalaya.Errorf(atalaya.ECONFLICT, "the audit log does not verify")
+	}
+	if *external != "" {
+		msg, err := os.ReadFile(*external)
+		if err != nil {
+			return atalaya.Errorf(atalaya.EINVALID, "checkpoint %s: %v", *external, err)
+		}
+		n, err := l.VerifyCheckpoint(ctx, msg)
+		if err != nil {
+			fmt.Fprintf(env.Stdout, "FAIL against %s: %s\n", *external, atalaya.ErrorMessage(err))
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "OK: the log extends the checkpoint of %d entries in %s\n", n, *external)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	addr := fs.String("addr", "localhost:8080", "address to serve on")
 	tf := tlsFlags(fs)
 	auditKey := fs.String("audit-key", "", "the node's audit signing key file (created on first use; default "+DefaultAuditKey+" beside the SQLite database, or in the current folder)")
+	checkpointCopy := fs.String("checkpoint-copy", "", "also write each signed audit checkpoint to this file, outside the database (keep it where the database's administrators cannot write); `audit verify --checkpoint FILE` then catches a rollback")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err := demoProgramme(ctx, env, s, keyPath); err != nil {
 		return err
 	}
-	return serve(ctx, env, s, *addr, true, tlsConf, keyPath)
+	return serve(ctx, env, s, *addr, true, tlsConf, keyPath, *checkpointCopy)
 }
 
 // DemoPassword is the password of every demo account (README). It is

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,5 +70,18 @@ func TestProgrammeCommands(t *testing.T) {
 	}
 	if out := run(0, "audit", "verify", "--key", key); !strings.Contains(strings.ToLower(out), "ok") && !strings.Contains(out, "verified") {
 		t.Errorf("audit verify after the programme commands: %s", out)
+	}
+	// A checkpoint kept outside the database: the log still extends it.
+	note := run(0, "audit", "checkpoint", "--key", key)
+	start := strings.Index(note, "atalaya")
+	if start < 0 {
+		t.Fatalf("audit checkpoint printed no note: %s", note)
+	}
+	cp := filepath.Join(dir, "outside.note")
+	if err := os.WriteFile(cp, []byte(note[start:]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := run(0, "audit", "verify", "--key", key, "--checkpoint", cp); !strings.Contains(out, "the log extends the checkpoint") {
+		t.Errorf("audit verify --checkpoint: %s", out)
 	}
 }

@@ -18,6 +18,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	addr := fs.String("addr", "localhost:8080", "address to serve on")
 	tf := tlsFlags(fs)
 	auditKey := fs.String("audit-key", "", "the node's audit signing key file (created on first use; default "+DefaultAuditKey+" beside the SQLite database, or in the current folder)")
+	checkpointCopy := fs.String("checkpoint-copy", "", "also write each signed audit checkpoint to this file, outside the database (keep it where the database's administrators cannot write); `audit verify --checkpoint FILE` then catches a rollback")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,7 +31,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	return serve(ctx, env, s, *addr, false, tlsConf, auditKeyPath(*db, *auditKey))
+	return serve(ctx, env, s, *addr, false, tlsConf, auditKeyPath(*db, *auditKey), *checkpointCopy)
 }
 
 // tlsOptions are the TLS flags of serve and demo.
@@ -63,7 +64,9 @@ func (o tlsOptions) config(env *Env) (*tls.Config, error) {
 
 // serve serves the node with accounts (sign-in, API tokens, the roles of
 // internal/authz) and its audit log, whose key is at keyPath.
-func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo bool, tlsConf *tls.Config, keyPath string) error {
+// serve serves the portal and the API; checkpointCopy, when set, is a
+// file each signed audit checkpoint is also written to.
+func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo bool, tlsConf *tls.Config, keyPath, checkpointCopy string) error {
 	name := "national node"
 	if demo {
 		name = "Mexico (demo)"
@@ -81,8 +84,13 @@ func serve(ctx context.Context, env *Env, s atalaya.Store, addr string, demo boo
 	if err != nil {
 		return err
 	}
+	lg := audit.New(as, key, env.Now)
+	if checkpointCopy != "" {
+		lg.ExportTo(checkpointCopy)
+		fmt.Fprintf(env.Stdout, "audit checkpoints are also written to %s\n", checkpointCopy)
+	}
 	srv := &web.Server{Store: s, Logger: env.Logger, Now: env.Now, NodeName: name,
-		Auth: &web.Accounts{Store: acc, Now: env.Now}, Audit: audit.New(as, key, env.Now)}
+		Auth: &web.Accounts{Store: acc, Now: env.Now}, Audit: lg}
 	h := srv.Handler()
 	// Build the public indexes and map shapes before the first reader.
 	go srv.Warm(ctx)
