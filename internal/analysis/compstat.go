@@ -21,11 +21,57 @@ type CompStatRow struct {
 	Comparisons []compstat.Comparison `json:"comparisons"`
 }
 
-// CompStatResult is a CompStat table.
+// CompStatResult is a CompStat table, with the seasonally adjusted trend
+// of the area itself.
 type CompStatResult struct {
 	Indicator string        `json:"indicator"`
 	AsOf      string        `json:"as_of"` // the last month (YYYY-MM)
 	Rows      []CompStatRow `json:"rows"`
+	// Trend is the area's monthly counts with their STL decomposition
+	// (Cleveland et al. 1990, R's stl with s.window = "periodic", robust):
+	// empty when fewer than three complete years are published.
+	Trend []TrendPoint `json:"trend"`
+}
+
+// TrendPoint is one month of a seasonal decomposition.
+type TrendPoint struct {
+	Month    string  `json:"month"`
+	Count    float64 `json:"count"`
+	Trend    float64 `json:"trend"`
+	Seasonal float64 `json:"seasonal"`
+}
+
+// seasonalTrend decomposes the longest run of consecutive months of
+// counts ending at last with STL.
+func seasonalTrend(months map[string]int64, last string) ([]TrendPoint, error) {
+	end, err := time.Parse("2006-01", last)
+	if err != nil {
+		return nil, nil
+	}
+	var ys []float64
+	var ms []string
+	for m := end; ; m = m.AddDate(0, -1, 0) {
+		c, ok := months[m.Format("2006-01")]
+		if !ok {
+			break
+		}
+		ys = append([]float64{float64(c)}, ys...)
+		ms = append([]string{m.Format("2006-01")}, ms...)
+	}
+	if len(ys) < 36 {
+		return nil, nil
+	}
+	opt := compstat.DefaultSTLOptions(0)
+	opt.Robust = true
+	d, err := compstat.STL(ys, 12, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TrendPoint, len(ys))
+	for i := range ys {
+		out[i] = TrendPoint{Month: ms[i], Count: ys[i], Trend: d.Trend[i], Seasonal: d.Seasonal[i]}
+	}
+	return out, nil
 }
 
 // CompStat compares the indicator's monthly counts of area and its
@@ -124,6 +170,29 @@ func (n *Node) CompStat(ctx context.Context, indicator, area, asOf string, publi
 	}
 	if len(out.Rows) == 0 {
 		return nil, atalaya.Errorf(atalaya.EINVALID, "no area has complete monthly figures of %s from %s to %s", indicator, start.Format("2006-01"), last)
+	}
+	// The area's whole published monthly series, for its seasonal trend.
+	first := lastYear
+	for _, v := range yearly.Values {
+		if y, err := strconv.Atoi(v.Period); err == nil && v.Count != nil && y < first {
+			first = y
+		}
+	}
+	all, err := n.Engine.Values(ctx, values.Query{Indicator: indicator, Areas: []string{area}, From: fmt.Sprintf("%d-01", first), To: fmt.Sprintf("%d-12", lastYear), Public: public})
+	if err != nil {
+		return nil, err
+	}
+	months := map[string]int64{}
+	for _, v := range all.Values {
+		if v.Count != nil {
+			months[v.Period] = *v.Count
+		}
+	}
+	if out.Trend, err = seasonalTrend(months, last); err != nil {
+		return nil, err
+	}
+	if out.Trend == nil {
+		out.Trend = []TrendPoint{}
 	}
 	sort.SliceStable(out.Rows[1:], func(i, j int) bool { return out.Rows[i+1].Name < out.Rows[j+1].Name })
 	return out, nil

@@ -50,6 +50,23 @@ func TestCompStatYearToDate(t *testing.T) {
 			t.Errorf("%s: p = %v, the exact test of the yearly counts gives %v", row.Area, ytd.VsLastYear.Test.P, rr.P)
 		}
 	}
+	// The seasonal trend covers the national series 2015-01..2024-12, and
+	// its months add up to the reference's yearly counts.
+	if len(res.Trend) != 120 || res.Trend[0].Month != "2015-01" || res.Trend[119].Month != "2024-12" {
+		t.Fatalf("trend: %d months from %v", len(res.Trend), res.Trend[:1])
+	}
+	yearly := map[string]float64{}
+	for _, p := range res.Trend {
+		yearly[p.Month[:4]] += p.Count
+		if p.Trend <= 0 {
+			t.Errorf("%s: trend %v", p.Month, p.Trend)
+		}
+	}
+	for y, c := range yearly {
+		if int(c) != ref["MEX/"+y] {
+			t.Errorf("national %s: %v in the monthly series, reference %d", y, c, ref["MEX/"+y])
+		}
+	}
 	if _, err := n.CompStat(context.Background(), "homicide-rate", "MEX", "2024-13", false, 0.05); err == nil {
 		t.Error("a bad month is accepted")
 	}

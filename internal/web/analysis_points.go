@@ -3,12 +3,14 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/analysis"
+	"github.com/oas-atalaya/atalaya/internal/chart"
 	"github.com/oas-atalaya/atalaya/internal/compstat"
 	"github.com/oas-atalaya/atalaya/internal/density"
 	"github.com/oas-atalaya/atalaya/internal/nearrepeat"
@@ -53,6 +55,7 @@ type compstatView struct {
 	Name                  string
 	Indicators            []indicatorChoice
 	Res                   *analysis.CompStatResult
+	Chart                 template.HTML // the area's monthly counts and their STL trend
 	Error                 string
 }
 
@@ -74,6 +77,18 @@ func (s *Server) handleCompStatPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Error = atalaya.ErrorMessage(err)
+	}
+	if v.Res != nil && len(v.Res.Trend) > 0 {
+		var counts, trend chart.Series
+		counts.Name, trend.Name = p.T("analysis.compstat.series_count"), p.T("analysis.compstat.series_trend")
+		for _, t := range v.Res.Trend {
+			label := p.Period(t.Month)
+			counts.Points = append(counts.Points, chart.Point{Label: label, Y: t.Count, Low: t.Count, High: t.Count, HasValue: true})
+			trend.Points = append(trend.Points, chart.Point{Label: label, Y: t.Trend, Low: t.Trend, High: t.Trend, HasValue: true})
+		}
+		v.Chart = chart.Trend(chart.TrendOptions{ID: "stl", Title: p.T("analysis.compstat.trend_title", v.Name, v.Res.Rows[0].Name),
+			Desc: p.T("analysis.compstat.trend_desc"), Series: []chart.Series{counts, trend}, XLabel: p.T("analysis.eval.xlabel.month"),
+			YLabel: p.T("analysis.compstat.series_count"), ZeroBased: true, Format: func(f float64) string { return p.Num(f, 0) }})
 	}
 	s.render(w, r, http.StatusOK, "analysis_compstat.html", p)
 }
