@@ -55,13 +55,25 @@ func (s *Server) indicatorChoices(p *Page) []indicatorChoice {
 func (s *Server) areaNames(r *http.Request, codes []string) string {
 	var names []string
 	for _, c := range codes {
-		if a, err := s.Store.Area(r.Context(), c); err == nil {
-			names = append(names, a.Name)
-		} else {
-			names = append(names, c)
-		}
+		names = append(names, s.localName(r, c, c))
 	}
 	return strings.Join(names, ", ")
+}
+
+// localName is an area's name in the reader's language when the area has
+// one (Natural Earth's countries do), else its own name, else fallback.
+func (s *Server) localName(r *http.Request, code, fallback string) string {
+	a, err := s.Store.Area(r.Context(), code)
+	if err != nil {
+		return fallback
+	}
+	if n := a.Names[string(s.language(nil, r))]; n != "" {
+		return n
+	}
+	if a.Name != "" {
+		return a.Name
+	}
+	return fallback
 }
 
 func (s *Server) handleAnalysisPage(w http.ResponseWriter, r *http.Request) {

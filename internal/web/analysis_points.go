@@ -78,6 +78,10 @@ func (s *Server) handleCompStatPage(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Error = atalaya.ErrorMessage(err)
 	}
+	if v.Res != nil && len(v.Res.Rows) > 0 {
+		// The area itself first, named in the reader's language.
+		v.Res.Rows[0].Name = s.localName(r, v.Res.Rows[0].Area, v.Res.Rows[0].Name)
+	}
 	if v.Res != nil && len(v.Res.Trend) > 0 {
 		var counts, trend chart.Series
 		counts.Name, trend.Name = p.T("analysis.compstat.series_count"), p.T("analysis.compstat.series_trend")
