@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/oas-atalaya/atalaya"
 	"github.com/oas-atalaya/atalaya/internal/analysis"
@@ -157,10 +158,6 @@ func (pp pointParams) query() string {
 	return q.Encode()
 }
 
-func (s *Server) points(r *http.Request, pp pointParams) (*analysis.Points, error) {
-	return s.node().Points(r.Context(), analysis.PointQuery{Source: pp.Source, ICCS: pp.ICCS, From: pp.From, To: pp.To})
-}
-
 type pointsView struct {
 	P       pointParams
 	Sum     *analysis.PointSummary
@@ -171,6 +168,42 @@ type pointsView struct {
 	Cells   [][]nearrepeat.Cell
 }
 
+// pointCache keeps the last point set and surface computed, so that the
+// page and the image it links (two requests) read the records and
+// estimate the surface once.
+type pointCache struct {
+	mu   sync.Mutex
+	key  string
+	pts  *analysis.Points
+	grid *density.Grid
+}
+
+// surface returns the points and the density surface of pp, from the
+// cache when the data have not changed since.
+func (s *Server) surface(r *http.Request, pp pointParams) (*analysis.Points, *density.Grid, error) {
+	ver, err := s.Store.DataVersion(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	key := fmt.Sprintf("%d?%s", ver, pp.query())
+	c := s.points
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == key {
+		return c.pts, c.grid, nil
+	}
+	pts, err := s.node().Points(r.Context(), analysis.PointQuery{Source: pp.Source, ICCS: pp.ICCS, From: pp.From, To: pp.To})
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := analysis.Density(r.Context(), pts, pp.Bandwidth)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.key, c.pts, c.grid = key, pts, g
+	return pts, g, nil
+}
+
 func (s *Server) handlePointsPage(w http.ResponseWriter, r *http.Request) {
 	v := &pointsView{}
 	p := s.newPage(w, r, "analysis", "analysis.points.title", v)
@@ -179,10 +212,7 @@ func (s *Server) handlePointsPage(w http.ResponseWriter, r *http.Request) {
 	v.P = pp
 	var pts *analysis.Points
 	if err == nil {
-		pts, err = s.points(r, pp)
-	}
-	if err == nil {
-		v.Grid, err = analysis.Density(r.Context(), pts, pp.Bandwidth)
+		pts, v.Grid, err = s.surface(r, pp)
 	}
 	if err == nil {
 		var space, days []float64
@@ -211,13 +241,9 @@ func (s *Server) handlePointsPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleDensityPNG(w http.ResponseWriter, r *http.Request) {
 	pp, err := s.pointParams(r)
-	var pts *analysis.Points
-	if err == nil {
-		pts, err = s.points(r, pp)
-	}
 	var g *density.Grid
 	if err == nil {
-		g, err = analysis.Density(r.Context(), pts, pp.Bandwidth)
+		_, g, err = s.surface(r, pp)
 	}
 	var buf bytes.Buffer
 	if err == nil {

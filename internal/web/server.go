@@ -100,6 +100,7 @@ type Server struct {
 	DefaultLang i18n.Lang
 	mux         *http.ServeMux
 	cat         *i18n.Catalogue // the portal's messages (made in Handler)
+	points      *pointCache     // the last point analysis's surface (analysis_points.go)
 	bodies      *bodyCache      // rendered values responses (cache.go)
 }
 
@@ -127,6 +128,9 @@ func (s *Server) Handler() http.Handler {
 			panic("the embedded message catalogue is invalid: " + err.Error())
 		}
 		s.cat = c
+	}
+	if s.points == nil {
+		s.points = &pointCache{}
 	}
 	if s.bodies == nil {
 		s.bodies = newBodyCache(64 << 20)
