@@ -381,15 +381,9 @@ func runAnalyseNNI(ctx context.Context, env *Env, args []string) error {
 	}
 	dropped := 0
 	if *dropZero {
-		xc, err := d.col("x", *xCol)
-		if err != nil {
+		if dropped, err = dropZeroPoints(d, *xCol, *yCol); err != nil {
 			return err
 		}
-		yc, err := d.col("y", *yCol)
-		if err != nil {
-			return err
-		}
-		dropped = dropZeroPoints(d, []int{xc, yc})
 	}
 	pts, _, _, err := pointsOf(d, *xCol, *yCol, *lonlat)
 	if err != nil {

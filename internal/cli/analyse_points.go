@@ -84,15 +84,9 @@ func runAnalyseKDE(ctx context.Context, env *Env, args []string) error {
 	}
 	dropped := 0
 	if *dropZero {
-		xc, err := d.col("x", *xCol)
-		if err != nil {
+		if dropped, err = dropZeroPoints(d, *xCol, *yCol); err != nil {
 			return err
 		}
-		yc, err := d.col("y", *yCol)
-		if err != nil {
-			return err
-		}
-		dropped = dropZeroPoints(d, []int{xc, yc})
 	}
 	pts, _, pr, err := pointsOf(d, *xCol, *yCol, *lonlat)
 	if err != nil {
@@ -232,15 +226,9 @@ func runAnalyseNearRepeat(ctx context.Context, env *Env, args []string) error {
 	}
 	dropped := 0
 	if *dropZero {
-		xc, err := d.col("x", *xCol)
-		if err != nil {
+		if dropped, err = dropZeroPoints(d, *xCol, *yCol); err != nil {
 			return err
 		}
-		yc, err := d.col("y", *yCol)
-		if err != nil {
-			return err
-		}
-		dropped = dropZeroPoints(d, []int{xc, yc})
 	}
 	// Raw coordinates: Knox projects lon/lat itself.
 	xc, err := d.col("x", *xCol)

@@ -82,9 +82,19 @@ func pointsOf(d *dataFile, xName, yName string, lonlat bool) ([][2]float64, []in
 	return pts, []int{xc, yc}, &pr, nil
 }
 
-// dropZeroPoints removes rows whose coordinates are exactly (0, 0), the
-// placeholder police exports use for an unknown place, when asked.
-func dropZeroPoints(d *dataFile, xy []int) int {
+// dropZeroPoints removes rows whose coordinates (columns xName, yName)
+// are exactly (0, 0), the placeholder police exports use for an unknown
+// place, and returns how many it removed.
+func dropZeroPoints(d *dataFile, xName, yName string) (int, error) {
+	xc, err := d.col("x", xName)
+	if err != nil {
+		return 0, err
+	}
+	yc, err := d.col("y", yName)
+	if err != nil {
+		return 0, err
+	}
+	xy := []int{xc, yc}
 	n := 0
 	keep := d.rows[:0]
 	lines := d.lines[:0]
@@ -99,7 +109,7 @@ func dropZeroPoints(d *dataFile, xy []int) int {
 		lines = append(lines, d.lines[i])
 	}
 	d.rows, d.lines = keep, lines
-	return n
+	return n, nil
 }
 
 // areaFlags choose the observations and their spatial weights.
@@ -222,15 +232,9 @@ func (af areaFlags) build(needValues bool) (*areas, error) {
 			return nil, err
 		}
 		if *af.dropZero {
-			xc, err := d.col("points", xn)
-			if err != nil {
+			if _, err := dropZeroPoints(d, xn, yn); err != nil {
 				return nil, err
 			}
-			yc, err := d.col("points", yn)
-			if err != nil {
-				return nil, err
-			}
-			dropZeroPoints(d, []int{xc, yc})
 			if *af.id == "" {
 				a.ids = a.ids[:0]
 				for i := range d.rows {
